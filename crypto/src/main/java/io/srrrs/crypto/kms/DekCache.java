@@ -1,0 +1,182 @@
+package io.srrrs.crypto.kms;
+
+import io.srrrs.crypto.format.EncryptionContext;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Encrypt-side DEK cache: {@link #generateDataKey} hands out the current DEK of a (KEK, context)
+ * pair until it is older than {@code maxAge}, has been handed out {@code maxObjects} times, or has
+ * encrypted {@code maxBytes}; then the next call asks the KMS for a new one. This is what drops KMS
+ * calls from one per object to one per DEK lifetime (DESIGN.md §3).
+ *
+ * <p>Reuse is safe because every object derives its own key from the DEK with a fresh 32-byte
+ * salt, so GCM's per-key limits apply per object (2^32 segments, enforced by the format), not per
+ * DEK. The ceilings below bound the salt-collision probability and the blast radius of one DEK;
+ * no configuration can exceed them. An object under way when its DEK retires finishes with it.
+ *
+ * <p>Every caller gets its own copy of the DEK (close it); the cache zeroes its copy on retirement.
+ */
+public final class DekCache implements Kms {
+
+    /** Hard ceiling on objects per DEK: 2^32 salts of 256 bits collide with probability < 2^-192. */
+    public static final long MAX_OBJECTS_CEILING = 1L << 32;
+    /** Hard ceiling on bytes per DEK (1 PiB): a bound on what one leaked DEK can expose. */
+    public static final long MAX_BYTES_CEILING = 1L << 50;
+
+    /**
+     * @param maxAge     how long one DEK is handed out (default 1 hour)
+     * @param maxObjects objects per DEK (default 1 000 000; at most 2^32)
+     * @param maxBytes   plaintext bytes per DEK (default 1 TiB; at most 1 PiB)
+     */
+    public record Limits(Duration maxAge, long maxObjects, long maxBytes) {
+        public static final Limits DEFAULTS = new Limits(Duration.ofHours(1), 1_000_000, 1L << 40);
+
+        public Limits {
+            Objects.requireNonNull(maxAge, "maxAge");
+            if (maxAge.isNegative() || maxAge.isZero()) {
+                throw new IllegalArgumentException("DEK max age must be positive");
+            }
+            if (maxObjects < 1 || maxObjects > MAX_OBJECTS_CEILING) {
+                throw new IllegalArgumentException("DEK max objects must be in [1, 2^32]");
+            }
+            if (maxBytes < 1 || maxBytes > MAX_BYTES_CEILING) {
+                throw new IllegalArgumentException("DEK max bytes must be in [1, 2^50]");
+            }
+        }
+    }
+
+    /** Counters since start: hits, KMS generations, and why DEKs were retired. */
+    public record Stats(long hits, long misses, long retiredByAge, long retiredByObjects, long retiredByBytes) {
+    }
+
+    private record Slot(KekId kek, EncryptionContext context) {
+    }
+
+    private static final class Entry {
+        final DataKey dek;
+        final WrappedDek wrapped;
+        final Instant created;
+        final AtomicLong objects = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+
+        Entry(DataKey dek, WrappedDek wrapped, Instant created) {
+            this.dek = dek;
+            this.wrapped = wrapped;
+            this.created = created;
+        }
+    }
+
+    private final Kms delegate;
+    private final Limits limits;
+    private final Clock clock;
+    private final ConcurrentHashMap<Slot, Entry> current = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Slot, Object> locks = new ConcurrentHashMap<>();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder retiredByAge = new LongAdder();
+    private final LongAdder retiredByObjects = new LongAdder();
+    private final LongAdder retiredByBytes = new LongAdder();
+
+    public DekCache(Kms delegate, Limits limits, Clock clock) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public DekCache(Kms delegate, Limits limits) {
+        this(delegate, limits, Clock.systemUTC());
+    }
+
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
+        Slot slot = new Slot(kek, context);
+        // One lock per (KEK, context): a slow KMS call for one tenant does not stall the others.
+        synchronized (locks.computeIfAbsent(slot, s -> new Object())) {
+            Entry entry = current.get(slot);
+            if (entry != null && !retireIfSpent(slot, entry)) {
+                entry.objects.incrementAndGet();
+                hits.increment();
+                return lease(entry);
+            }
+            misses.increment();
+            DataKeyPair fresh = delegate.generateDataKey(kek, context);
+            Entry created = new Entry(fresh.plaintext(), fresh.wrapped(), clock.instant());
+            created.objects.incrementAndGet();
+            current.put(slot, created);
+            return lease(created);
+        }
+    }
+
+    private DataKeyPair lease(Entry entry) {
+        return new DataKeyPair(entry.dek.copy(), entry.wrapped, entry.bytes::addAndGet);
+    }
+
+    /** True (and the entry retired and zeroed) when it may no longer be handed out. */
+    private boolean retireIfSpent(Slot slot, Entry entry) {
+        LongAdder reason = null;
+        if (!clock.instant().isBefore(entry.created.plus(limits.maxAge()))) {
+            reason = retiredByAge;
+        } else if (entry.objects.get() >= limits.maxObjects()) {
+            reason = retiredByObjects;
+        } else if (entry.bytes.get() >= limits.maxBytes()) {
+            reason = retiredByBytes;
+        }
+        if (reason == null) {
+            return false;
+        }
+        reason.increment();
+        current.remove(slot, entry);
+        entry.dek.close();
+        return true;
+    }
+
+    public Stats stats() {
+        return new Stats(hits.sum(), misses.sum(), retiredByAge.sum(), retiredByObjects.sum(), retiredByBytes.sum());
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /** Retires every cached DEK now (for example after a KEK rotation). */
+    public void invalidateAll() {
+        current.forEach((slot, entry) -> {
+            if (current.remove(slot, entry)) {
+                entry.dek.close();
+            }
+        });
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public KekId resolve(String aliasOrId) throws KmsException {
+        return delegate.resolve(aliasOrId);
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
+        return delegate.unwrap(wrapped, context);
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
+        return delegate.rewrap(wrapped, context, target);
+    }
+
+    @Override
+    public void close() {
+        invalidateAll();
+        delegate.close();
+    }
+}

@@ -1,0 +1,115 @@
+package io.srrrs.crypto.kms;
+
+import io.srrrs.crypto.format.EncryptionContext;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAccumulator;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counts every call that reaches the KMS below it: calls, failures by exception type, and
+ * latency (total and maximum) per operation. Place it inside the caches and outside the retries
+ * to count logical KMS calls; snapshots feed Kafka's metrics registry in the topology.
+ */
+public final class MeteredKms implements Kms {
+
+    public enum Operation { RESOLVE, GENERATE_DATA_KEY, UNWRAP, REWRAP }
+
+    /** One operation's counters at one moment. */
+    public record OperationStats(long calls, long failures, long totalLatencyNanos, long maxLatencyNanos) {
+        public double meanLatencyMillis() {
+            return calls == 0 ? 0 : totalLatencyNanos / 1e6 / calls;
+        }
+    }
+
+    public record Snapshot(Map<Operation, OperationStats> operations, Map<String, Long> failuresByType) {
+        public long calls(Operation op) {
+            return operations.get(op).calls();
+        }
+
+        public long totalCalls() {
+            return operations.values().stream().mapToLong(OperationStats::calls).sum();
+        }
+    }
+
+    private static final class Counters {
+        final LongAdder calls = new LongAdder();
+        final LongAdder failures = new LongAdder();
+        final LongAdder latency = new LongAdder();
+        final LongAccumulator max = new LongAccumulator(Math::max, 0);
+    }
+
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws KmsException;
+    }
+
+    private final Kms delegate;
+    private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
+    private final ConcurrentHashMap<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
+
+    public MeteredKms(Kms delegate) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        for (Operation op : Operation.values()) {
+            counters.put(op, new Counters());
+        }
+    }
+
+    private <T> T measured(Operation op, Call<T> call) throws KmsException {
+        Counters c = counters.get(op);
+        long start = System.nanoTime();
+        try {
+            return call.run();
+        } catch (KmsException | RuntimeException e) {
+            c.failures.increment();
+            failuresByType.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
+            throw e;
+        } finally {
+            long nanos = System.nanoTime() - start;
+            c.calls.increment();
+            c.latency.add(nanos);
+            c.max.accumulate(nanos);
+        }
+    }
+
+    public Snapshot snapshot() {
+        Map<Operation, OperationStats> ops = new EnumMap<>(Operation.class);
+        counters.forEach((op, c) -> ops.put(op, new OperationStats(c.calls.sum(), c.failures.sum(), c.latency.sum(), c.max.get())));
+        Map<String, Long> failures = new java.util.TreeMap<>();
+        failuresByType.forEach((k, v) -> failures.put(k, v.sum()));
+        return new Snapshot(ops, failures);
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public KekId resolve(String aliasOrId) throws KmsException {
+        return measured(Operation.RESOLVE, () -> delegate.resolve(aliasOrId));
+    }
+
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
+        return measured(Operation.GENERATE_DATA_KEY, () -> delegate.generateDataKey(kek, context));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
+        return measured(Operation.UNWRAP, () -> delegate.unwrap(wrapped, context));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
+        return measured(Operation.REWRAP, () -> delegate.rewrap(wrapped, context, target));
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

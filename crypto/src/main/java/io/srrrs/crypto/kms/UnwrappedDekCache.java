@@ -1,0 +1,143 @@
+package io.srrrs.crypto.kms;
+
+import io.srrrs.crypto.format.EncryptionContext;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Decrypt-side cache of unwrapped DEKs, keyed by the wrapped bytes (with KMS, KEK and context): a
+ * reader opening many objects under one DEK asks the KMS once. Bounded by entry count (least
+ * recently used goes first) and by time to live; evicted keys are zeroed. Callers get copies.
+ *
+ * <p>A KEK disabled in the KMS stays usable here until the entry's TTL runs out: keep the TTL as
+ * short as the crypto-shredding promise you make (default 5 minutes).
+ */
+public final class UnwrappedDekCache implements Kms {
+
+    /** @param maxEntries DEKs kept (default 1000) @param ttl how long one is kept (default 5 minutes) */
+    public record Limits(int maxEntries, Duration ttl) {
+        public static final Limits DEFAULTS = new Limits(1000, Duration.ofMinutes(5));
+
+        public Limits {
+            Objects.requireNonNull(ttl, "ttl");
+            if (maxEntries < 1) {
+                throw new IllegalArgumentException("unwrap cache max entries must be at least 1");
+            }
+            if (ttl.isNegative() || ttl.isZero()) {
+                throw new IllegalArgumentException("unwrap cache TTL must be positive");
+            }
+        }
+    }
+
+    public record Stats(long hits, long misses, long evictions, int size) {
+    }
+
+    private record Key(String kms, KekId kek, ByteBuffer blob, EncryptionContext context) {
+    }
+
+    private record Cached(DataKey dek, Instant expires) {
+    }
+
+    private final Kms delegate;
+    private final Limits limits;
+    private final Clock clock;
+    private final LinkedHashMap<Key, Cached> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
+
+    public UnwrappedDekCache(Kms delegate, Limits limits, Clock clock) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    public UnwrappedDekCache(Kms delegate, Limits limits) {
+        this(delegate, limits, Clock.systemUTC());
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
+        Key key = new Key(wrapped.kms(), wrapped.kek(), ByteBuffer.wrap(wrapped.blob()), context);
+        synchronized (entries) {
+            Cached cached = entries.get(key);
+            if (cached != null) {
+                if (clock.instant().isBefore(cached.expires())) {
+                    hits.increment();
+                    return cached.dek().copy();
+                }
+                entries.remove(key);
+                cached.dek().close();
+                evictions.increment();
+            }
+        }
+        misses.increment();
+        // The KMS call runs outside the lock; two concurrent misses both ask, which is harmless.
+        DataKey fresh = delegate.unwrap(wrapped, context);
+        synchronized (entries) {
+            Cached previous = entries.put(key, new Cached(fresh.copy(), clock.instant().plus(limits.ttl())));
+            if (previous != null) {
+                previous.dek().close();
+            }
+            evictOverflow();
+        }
+        return fresh;
+    }
+
+    private void evictOverflow() {
+        Iterator<Map.Entry<Key, Cached>> it = entries.entrySet().iterator();
+        while (entries.size() > limits.maxEntries() && it.hasNext()) {
+            it.next().getValue().dek().close();
+            it.remove();
+            evictions.increment();
+        }
+    }
+
+    public Stats stats() {
+        synchronized (entries) {
+            return new Stats(hits.sum(), misses.sum(), evictions.sum(), entries.size());
+        }
+    }
+
+    /** Zeroes and forgets every cached DEK. */
+    public void invalidateAll() {
+        synchronized (entries) {
+            entries.values().forEach(c -> c.dek().close());
+            entries.clear();
+        }
+    }
+
+    @Override
+    public String type() {
+        return delegate.type();
+    }
+
+    @Override
+    public KekId resolve(String aliasOrId) throws KmsException {
+        return delegate.resolve(aliasOrId);
+    }
+
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
+        return delegate.generateDataKey(kek, context);
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
+        return delegate.rewrap(wrapped, context, target);
+    }
+
+    @Override
+    public void close() {
+        invalidateAll();
+        delegate.close();
+    }
+}
