@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Every caller gets its own copy of the DEK (close it); the cache zeroes its copy on retirement.
  */
-public final class DekCache implements Kms {
+public final class DekCache extends ForwardingKms {
 
     /** Hard ceiling on objects per DEK: 2^32 salts of 256 bits collide with probability < 2^-192. */
     public static final long MAX_OBJECTS_CEILING = 1L << 32;
@@ -73,7 +73,6 @@ public final class DekCache implements Kms {
         }
     }
 
-    private final Kms delegate;
     private final Limits limits;
     private final Clock clock;
     private final ConcurrentHashMap<Slot, Entry> current = new ConcurrentHashMap<>();
@@ -85,7 +84,7 @@ public final class DekCache implements Kms {
     private final LongAdder retiredByBytes = new LongAdder();
 
     public DekCache(Kms delegate, Limits limits, Clock clock) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -152,26 +151,6 @@ public final class DekCache implements Kms {
                 entry.dek.close();
             }
         });
-    }
-
-    @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public KekId resolve(String aliasOrId) throws KmsException {
-        return delegate.resolve(aliasOrId);
-    }
-
-    @Override
-    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
-        return delegate.unwrap(wrapped, context);
-    }
-
-    @Override
-    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
-        return delegate.rewrap(wrapped, context, target);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.LongAdder;
  * latency (total and maximum) per operation. Place it inside the caches and outside the retries
  * to count logical KMS calls; snapshots feed Kafka's metrics registry in the topology.
  */
-public final class MeteredKms implements Kms {
+public final class MeteredKms extends ForwardingKms {
 
     public enum Operation { RESOLVE, GENERATE_DATA_KEY, UNWRAP, REWRAP }
 
@@ -47,12 +47,11 @@ public final class MeteredKms implements Kms {
         T run() throws KmsException;
     }
 
-    private final Kms delegate;
     private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
     private final ConcurrentHashMap<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
 
     public MeteredKms(Kms delegate) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         for (Operation op : Operation.values()) {
             counters.put(op, new Counters());
         }
@@ -84,11 +83,6 @@ public final class MeteredKms implements Kms {
     }
 
     @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
     public KekId resolve(String aliasOrId) throws KmsException {
         return measured(Operation.RESOLVE, () -> delegate.resolve(aliasOrId));
     }
@@ -108,8 +102,4 @@ public final class MeteredKms implements Kms {
         return measured(Operation.REWRAP, () -> delegate.rewrap(wrapped, context, target));
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * with exponential backoff and full jitter; unknown keys, access denied, disabled keys and
  * wrapped DEKs that do not open fail at once, since asking again cannot change the answer.
  */
-public final class ResilientKms implements Kms {
+public final class ResilientKms extends ForwardingKms {
 
     /**
      * @param maxAttempts    calls in all, the first included (default 5)
@@ -54,13 +54,12 @@ public final class ResilientKms implements Kms {
         T run() throws KmsException;
     }
 
-    private final Kms delegate;
     private final RetryPolicy policy;
     private final Sleeper sleeper;
     private final LongAdder retries = new LongAdder();
 
     public ResilientKms(Kms delegate, RetryPolicy policy, Sleeper sleeper) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
@@ -96,11 +95,6 @@ public final class ResilientKms implements Kms {
     }
 
     @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
     public KekId resolve(String aliasOrId) throws KmsException {
         return withRetries(() -> delegate.resolve(aliasOrId));
     }
@@ -120,8 +114,4 @@ public final class ResilientKms implements Kms {
         return withRetries(() -> delegate.rewrap(wrapped, context, target));
     }
 
-    @Override
-    public void close() {
-        delegate.close();
-    }
 }

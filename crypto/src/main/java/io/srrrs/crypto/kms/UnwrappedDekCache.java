@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>A KEK disabled in the KMS stays usable here until the entry's TTL runs out: keep the TTL as
  * short as the crypto-shredding promise you make (default 5 minutes).
  */
-public final class UnwrappedDekCache implements Kms {
+public final class UnwrappedDekCache extends ForwardingKms {
 
     /** @param maxEntries DEKs kept (default 1000) @param ttl how long one is kept (default 5 minutes) */
     public record Limits(int maxEntries, Duration ttl) {
@@ -46,7 +46,6 @@ public final class UnwrappedDekCache implements Kms {
     private record Cached(DataKey dek, Instant expires) {
     }
 
-    private final Kms delegate;
     private final Limits limits;
     private final Clock clock;
     private final LinkedHashMap<Key, Cached> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -55,7 +54,7 @@ public final class UnwrappedDekCache implements Kms {
     private final LongAdder evictions = new LongAdder();
 
     public UnwrappedDekCache(Kms delegate, Limits limits, Clock clock) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -113,26 +112,6 @@ public final class UnwrappedDekCache implements Kms {
             entries.values().forEach(c -> c.dek().close());
             entries.clear();
         }
-    }
-
-    @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public KekId resolve(String aliasOrId) throws KmsException {
-        return delegate.resolve(aliasOrId);
-    }
-
-    @Override
-    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
-        return delegate.generateDataKey(kek, context);
-    }
-
-    @Override
-    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
-        return delegate.rewrap(wrapped, context, target);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.srrrs.crypto.internal.Jce;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
+import io.srrrs.crypto.kms.KekBinding;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.Kms;
@@ -15,12 +16,10 @@ import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +78,7 @@ public final class LocalKeystoreKms implements Kms {
     private static final String OID_CREATED = OID_BASE + ".3";
 
     private static final byte BLOB_VERSION = 0x01;
-    private static final byte[] WRAP_LABEL = "SRRRS local wrap v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final String WRAP_LABEL = "SRRRS local wrap v1";
 
     public enum State { ENABLED, DISABLED }
 
@@ -327,15 +326,7 @@ public final class LocalKeystoreKms implements Kms {
     }
 
     static byte[] wrapKey(String name, int version, byte[] kek, EncryptionContext context) {
-        ByteArrayOutputStream info = new ByteArrayOutputStream();
-        info.writeBytes(WRAP_LABEL);
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        info.write(n.length >>> 8);
-        info.write(n.length);
-        info.writeBytes(n);
-        info.writeBytes(ByteBuffer.allocate(4).putInt(version).array());
-        info.writeBytes(context.canonicalBytes());
-        return Hkdf.derive(kek, null, info.toByteArray(), 32);
+        return Hkdf.derive(kek, null, KekBinding.bytes(WRAP_LABEL, name, version, context), 32);
     }
 
     private Kek kekNamed(String aliasOrName) throws UnknownKeyException {

@@ -5,6 +5,7 @@ import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
+import io.srrrs.crypto.kms.KekBinding;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
@@ -12,9 +13,7 @@ import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.AuthProvider;
@@ -61,7 +60,7 @@ public final class Pkcs11Kms implements Kms {
     private static final byte BLOB_VERSION = 0x01;
     private static final int NONCE_LENGTH = 12;
     private static final int BLOB_LENGTH = 1 + 4 + NONCE_LENGTH + FormatV1.DEK_LENGTH + 16;
-    private static final byte[] AAD_LABEL = "SRRRS pkcs11 wrap v1\0".getBytes(StandardCharsets.US_ASCII);
+    private static final String AAD_LABEL = "SRRRS pkcs11 wrap v1";
 
     /**
      * @param library       the PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}
@@ -272,15 +271,7 @@ public final class Pkcs11Kms implements Kms {
     }
 
     private static byte[] aad(String name, int version, EncryptionContext context) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(AAD_LABEL);
-        byte[] n = name.getBytes(StandardCharsets.UTF_8);
-        out.write(n.length >>> 8);
-        out.write(n.length);
-        out.writeBytes(n);
-        out.writeBytes(ByteBuffer.allocate(4).putInt(version).array());
-        out.writeBytes(context.canonicalBytes());
-        return out.toByteArray();
+        return KekBinding.bytes(AAD_LABEL, name, version, context);
     }
 
     private TreeMap<Integer, SecretKey> versionsOf(String name) throws KmsException {
