@@ -1,0 +1,58 @@
+package io.srrrs.crypto.pki;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/** TLS 1.3-only contexts, for every client and server of ours that is not configured by Kafka. */
+public final class Tls {
+
+    public static final String PROTOCOL = "TLSv1.3";
+
+    private Tls() {
+    }
+
+    /** A client context trusting the certificates in {@code truststore}, or the JDK's defaults when null. */
+    public static SSLContext clientContext(Path truststore, char[] password, String type)
+            throws IOException, GeneralSecurityException {
+        SSLContext ctx = SSLContext.getInstance(PROTOCOL);
+        TrustManagerFactory tmf = null;
+        if (truststore != null) {
+            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(load(truststore, password, type));
+        }
+        ctx.init(null, tmf == null ? null : tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    /** A server context presenting the key in {@code keystore}. */
+    public static SSLContext serverContext(Path keystore, char[] password) throws IOException, GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(load(keystore, password, "PKCS12"), password);
+        SSLContext ctx = SSLContext.getInstance(PROTOCOL);
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
+    /** Parameters that allow TLS 1.3 and nothing else. */
+    public static SSLParameters onlyTls13(SSLContext ctx) {
+        SSLParameters p = ctx.getDefaultSSLParameters();
+        p.setProtocols(new String[] {PROTOCOL});
+        return p;
+    }
+
+    private static KeyStore load(Path file, char[] password, String type) throws IOException, GeneralSecurityException {
+        KeyStore ks = KeyStore.getInstance(type == null ? "PKCS12" : type);
+        try (InputStream in = Files.newInputStream(file)) {
+            ks.load(in, password);
+        }
+        return ks;
+    }
+}
