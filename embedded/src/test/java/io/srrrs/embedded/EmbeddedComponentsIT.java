@@ -37,16 +37,21 @@ class EmbeddedComponentsIT {
     static LocalCa ca;
     static EmbeddedKafka kafka;
     static ApicurioRegistry registry;
+    static EmbeddedS3 s3;
 
     @BeforeAll
     static void start() throws Exception {
         ca = LocalCa.createOrLoad(dir.resolve("ca"));
         kafka = EmbeddedKafka.start(dir.resolve("kafka"), ca);
         registry = ApicurioRegistry.start(dir.resolve("registry"), ca);
+        s3 = EmbeddedS3.start(dir.resolve("s3"), ca);
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (s3 != null) {
+            s3.close();
+        }
         if (registry != null) {
             registry.close();
         }
@@ -97,6 +102,34 @@ class EmbeddedComponentsIT {
             socket.setEnabledProtocols(new String[] {"TLSv1.2"});
             assertThatThrownBy(socket::startHandshake).isInstanceOf(javax.net.ssl.SSLException.class);
         }
+    }
+
+    @Test
+    void theS3ServerStoresWhatItIsGivenOverTls13AndRefusesTls12() throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = trust();
+        try (software.amazon.awssdk.services.s3.S3Client client = software.amazon.awssdk.services.s3.S3Client.builder()
+                .endpointOverride(s3.httpsEndpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .forcePathStyle(true)
+                .requestChecksumCalculation(software.amazon.awssdk.core.checksums.RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(software.amazon.awssdk.core.checksums.ResponseChecksumValidation.WHEN_REQUIRED)
+                .credentialsProvider(software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                        software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .httpClient(software.amazon.awssdk.http.apache.ApacheHttpClient.builder()
+                        .tlsTrustManagersProvider(tmf::getTrustManagers).build())
+                .build()) {
+            client.createBucket(b -> b.bucket("check"));
+            client.putObject(b -> b.bucket("check").key("dir/hello.txt"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromString("hello"));
+            assertThat(client.getObjectAsBytes(b -> b.bucket("check").key("dir/hello.txt")).asUtf8String())
+                    .isEqualTo("hello");
+        }
+        assertThat(java.nio.file.Files.readString(s3.dataDir().resolve("check/dir/hello.txt"))).isEqualTo("hello");
+        HttpResponse<String> tls13 = client("TLSv1.3").send(HttpRequest.newBuilder(s3.httpsEndpoint()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tls13.statusCode()).isBetween(200, 499);
+        assertThatThrownBy(() -> client("TLSv1.2").send(HttpRequest.newBuilder(s3.httpsEndpoint()).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(SSLHandshakeException.class);
     }
 
     private static HttpClient client(String protocol) throws Exception {

@@ -6,7 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.SecureRandom;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
@@ -39,6 +47,69 @@ public final class Tls {
         SSLContext ctx = SSLContext.getInstance(PROTOCOL);
         ctx.init(kmf.getKeyManagers(), null, null);
         return ctx;
+    }
+
+    /**
+     * A server context that only ever speaks TLS 1.3, whatever the server built on it configures:
+     * engines come with TLS 1.3 enabled alone, and it reports TLS 1.3 as its only supported
+     * protocol (Jetty, for one, picks from those). For servers we cannot configure directly.
+     */
+    public static SSLContext tls13OnlyServerContext(Path keystore, char[] password) throws IOException,
+            GeneralSecurityException {
+        SSLContext inner = serverContext(keystore, password);
+        SSLContextSpi spi = new SSLContextSpi() {
+            @Override
+            protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) {
+                throw new IllegalStateException("already initialised");
+            }
+
+            @Override
+            protected SSLSocketFactory engineGetSocketFactory() {
+                return inner.getSocketFactory();
+            }
+
+            @Override
+            protected SSLServerSocketFactory engineGetServerSocketFactory() {
+                return inner.getServerSocketFactory();
+            }
+
+            @Override
+            protected SSLEngine engineCreateSSLEngine() {
+                SSLEngine e = inner.createSSLEngine();
+                e.setEnabledProtocols(new String[] {PROTOCOL});
+                return e;
+            }
+
+            @Override
+            protected SSLEngine engineCreateSSLEngine(String host, int port) {
+                SSLEngine e = inner.createSSLEngine(host, port);
+                e.setEnabledProtocols(new String[] {PROTOCOL});
+                return e;
+            }
+
+            @Override
+            protected SSLSessionContext engineGetServerSessionContext() {
+                return inner.getServerSessionContext();
+            }
+
+            @Override
+            protected SSLSessionContext engineGetClientSessionContext() {
+                return inner.getClientSessionContext();
+            }
+
+            @Override
+            protected SSLParameters engineGetDefaultSSLParameters() {
+                return onlyTls13(inner);
+            }
+
+            @Override
+            protected SSLParameters engineGetSupportedSSLParameters() {
+                SSLParameters p = inner.getSupportedSSLParameters();
+                p.setProtocols(new String[] {PROTOCOL});
+                return p;
+            }
+        };
+        return new SSLContext(spi, inner.getProvider(), PROTOCOL) { };
     }
 
     /** Parameters that allow TLS 1.3 and nothing else. */

@@ -1,0 +1,358 @@
+package io.srrrs.topology;
+
+import io.srrrs.crypto.CiphertextChunk;
+import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.FormatV1;
+import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.KeyDisabledException;
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.kms.KmsAccessDeniedException;
+import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.crypto.kms.UnknownKeyException;
+import io.srrrs.schemas.EncryptedChunk;
+import io.srrrs.schemas.InlineSource;
+import io.srrrs.schemas.ObjectStart;
+import io.srrrs.schemas.PayloadReference;
+import io.srrrs.schemas.RejectedReference;
+import io.srrrs.serdes.MalformedRecordException;
+import io.srrrs.serdes.UnknownSchemaException;
+import io.srrrs.topology.source.HttpsPayloadSource;
+import io.srrrs.topology.source.OpenedPayload;
+import io.srrrs.topology.source.PayloadSources;
+import io.srrrs.topology.source.SourceTooLargeException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The heart of the pipeline: one PayloadReference in, its object's EncryptedChunks out, all in
+ * the same Kafka transaction as the input offset (exactly_once_v2), or the reference to the DLQ.
+ *
+ * <p>Three outcomes per reference:
+ * <ul>
+ *   <li>encrypted: chunks 0..n forwarded to the chunk topic, the id remembered against duplicates;
+ *   <li>bad input ({@link BadReferenceException}): a {@link RejectedReference} to the DLQ, and, when
+ *       chunks were already forwarded, an abandon marker so the sink discards them; processing
+ *       goes on with the next reference;
+ *   <li>transient failure (KMS or registry outage, source 5xx): the exception leaves
+ *       {@code process()}, the transaction aborts (no partial output is ever visible) and the
+ *       record is retried; after {@code srrrs.transient.max.attempts} it goes to the DLQ as
+ *       PROCESSING_FAILED, so nothing loops for ever.
+ * </ul>
+ */
+final class EncryptionProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EncryptionProcessor.class);
+
+    /** Attempts per input record that failed transiently; outlives stream-thread replacement. */
+    private static final Map<String, Integer> ATTEMPTS = new ConcurrentHashMap<>();
+
+    private final EncryptionTopology.Dependencies deps;
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, Long> seenIds;
+    private TopologyMetrics metrics;
+
+    EncryptionProcessor(EncryptionTopology.Dependencies deps) {
+        this.deps = deps;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.seenIds = context.getStateStore(EncryptionTopology.SEEN_IDS_STORE);
+        this.metrics = new TopologyMetrics(context.metrics(), Thread.currentThread().getName(),
+                deps.kmsCalls(), deps.dekCacheHits());
+        context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldIds);
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        String attemptKey = meta.topic() + "/" + meta.partition() + "/" + meta.offset();
+        try {
+            handle(record, meta);
+            ATTEMPTS.remove(attemptKey);
+        } catch (TransientFailure e) {
+            int attempts = ATTEMPTS.merge(attemptKey, 1, Integer::sum);
+            if (attempts >= deps.maxAttempts()) {
+                ATTEMPTS.remove(attemptKey);
+                reject(record, meta, null, new BadReferenceException(RejectReason.PROCESSING_FAILED,
+                        "gave up after " + attempts + " attempts: " + Sanitizer.text(e.getMessage()), e));
+                return;
+            }
+            LOG.warn("reference at {} failed (attempt {} of {}), will be retried: {}", attemptKey, attempts,
+                    deps.maxAttempts(), Sanitizer.text(e.getMessage()));
+            sleepQuietly(Math.min(5000L, 500L * attempts));
+            throw new org.apache.kafka.streams.errors.StreamsException("transient failure at " + attemptKey, e);
+        }
+    }
+
+    private void handle(Record<byte[], byte[]> record, RecordMetadata meta) throws TransientFailure {
+        PayloadReference ref;
+        try {
+            ref = deps.deserializer().deserialize(meta.topic(), record.value());
+        } catch (MalformedRecordException e) {
+            reject(record, meta, null, new BadReferenceException(RejectReason.MALFORMED_RECORD, e.getMessage()));
+            return;
+        } catch (UnknownSchemaException e) {
+            reject(record, meta, null, new BadReferenceException(RejectReason.UNKNOWN_SCHEMA, e.getMessage()));
+            return;
+        } catch (SerializationException e) {
+            throw new TransientFailure("schema registry: " + e.getMessage(), e);
+        }
+        if (ref == null) {
+            reject(record, meta, null, new BadReferenceException(RejectReason.EMPTY_RECORD, "the record has no value"));
+            return;
+        }
+        try {
+            ReferenceValidator.Valid valid = deps.validator().validate(ref);
+            if (!deps.sseCAvailable() && ref.getSseC()) {
+                throw new BadReferenceException(RejectReason.SSE_C_NOT_AVAILABLE,
+                        "the reference asks for SSE-C, which this topology is not configured for");
+            }
+            if (seenIds.get(ref.getId()) != null) {
+                throw new BadReferenceException(RejectReason.DUPLICATE_ID, "reference id '" + Sanitizer.text(ref.getId())
+                        + "' was already processed");
+            }
+            KekId kek = resolveKek(valid, meta.topic());
+            encrypt(valid, kek, record);
+            seenIds.put(ref.getId(), context.currentSystemTimeMs());
+        } catch (BadReferenceException e) {
+            reject(record, meta, ref, e);
+        } finally {
+            metrics.kms();
+        }
+    }
+
+    private KekId resolveKek(ReferenceValidator.Valid valid, String topic) throws BadReferenceException, TransientFailure {
+        String alias = deps.kekPolicy().aliasFor(valid.reference(), valid.context(), topic);
+        try {
+            return deps.kms().resolve(alias);
+        } catch (KmsException e) {
+            throw kmsFailure(e, alias);
+        }
+    }
+
+    private void encrypt(ReferenceValidator.Valid valid, KekId kek, Record<byte[], byte[]> record)
+            throws BadReferenceException, TransientFailure {
+        PayloadReference ref = valid.reference();
+        long started = System.nanoTime();
+        DataKeyPair dek;
+        try {
+            dek = deps.kms().generateDataKey(kek, valid.context());
+        } catch (KmsException e) {
+            throw kmsFailure(e, kek.value());
+        }
+        String recordKey = ref.getBucket() + "/" + ref.getKey();
+        long forwarded = 0;
+        long ciphertextBytes = 0;
+        try (DataKeyPair closing = dek; OpenedPayload payload = deps.sources().open(valid)) {
+            MessageDigest sha256 = ref.getExpectedSha256() == null ? null : sha256();
+            InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
+            try (ObjectCipher.Sealing sealing = deps.cipher().seal(dek, valid.identity(), valid.context(), plaintext,
+                    deps.segmentSize(), deps.chunkMaxBytes())) {
+                closing.close(); // the object's keys are derived; the DEK copy is not needed any more
+                ObjectStart start = objectStart(ref, sealing, dek, valid);
+                for (CiphertextChunk chunk = sealing.next(); chunk != null; chunk = sealing.next()) {
+                    if (chunk.last() && sha256 != null
+                            && !MessageDigest.isEqual(sha256.digest(), ref.getExpectedSha256().bytes())) {
+                        throw new BadReferenceException(RejectReason.HASH_MISMATCH,
+                                "the payload's SHA-256 is not the expectedSha256 of the reference");
+                    }
+                    EncryptedChunk value = EncryptedChunk.newBuilder()
+                            .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
+                            .setSequence(chunk.sequence()).setLast(chunk.last()).setAborted(false)
+                            .setStart(chunk.sequence() == 0 ? start : null)
+                            .setCiphertext(ByteBuffer.wrap(chunk.bytes()))
+                            .setPlaintextLength(chunk.last() ? sealing.plaintextLength() : null)
+                            .setObjectLength(chunk.last() ? ciphertextBytes + chunk.bytes().length : null)
+                            .build();
+                    context.forward(new Record<Object, Object>(recordKey, value, record.timestamp()),
+                            EncryptionTopology.CHUNK_SINK);
+                    forwarded++;
+                    ciphertextBytes += chunk.bytes().length;
+                }
+                metrics.processed(sealing.plaintextLength(), ciphertextBytes, forwarded,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        } catch (BadReferenceException e) {
+            abandon(ref, recordKey, forwarded, record);
+            throw e;
+        } catch (SourceTooLargeException e) {
+            abandon(ref, recordKey, forwarded, record);
+            throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, e.getMessage());
+        } catch (HttpsPayloadSource.DeadlineExceededException e) {
+            abandon(ref, recordKey, forwarded, record);
+            throw new BadReferenceException(RejectReason.SOURCE_FAILED, e.getMessage());
+        } catch (IOException e) {
+            // A network failure mid-payload: the whole transaction aborts, nothing partial is seen.
+            throw new TransientFailure("reading the payload failed: " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectStart objectStart(PayloadReference ref, ObjectCipher.Sealing sealing, DataKeyPair dek,
+                                    ReferenceValidator.Valid valid) throws BadReferenceException {
+        Map<String, String> metadata;
+        try {
+            metadata = new HashMap<>(new ObjectMetadata(sealing.header(), dek.wrapped(), valid.context()).toMap());
+        } catch (IllegalArgumentException e) {
+            throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, e.getMessage());
+        }
+        metadata.putAll(ref.getUserMetadata());
+        int size = ObjectMetadata.byteSize(metadata);
+        if (size > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
+            throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, "object metadata would be " + size
+                    + " bytes (ours and the reference's userMetadata); S3 allows " + FormatV1.S3_USER_METADATA_LIMIT_BYTES);
+        }
+        return ObjectStart.newBuilder()
+                .setHeader(ByteBuffer.wrap(sealing.header().toBytes()))
+                .setKms(dek.wrapped().kms())
+                .setKekId(dek.wrapped().kek().value())
+                .setWrappedDek(ByteBuffer.wrap(dek.wrapped().blob()))
+                .setEncryptionContext(valid.context().asMap())
+                .setContentType(ref.getContentType())
+                .setUserMetadata(ref.getUserMetadata())
+                .setSseC(ref.getSseC())
+                .build();
+    }
+
+    /** Tells the sink to drop what it got of an object the topology gave up on. */
+    private void abandon(PayloadReference ref, String recordKey, long forwarded, Record<byte[], byte[]> record) {
+        if (forwarded == 0) {
+            return;
+        }
+        EncryptedChunk marker = EncryptedChunk.newBuilder()
+                .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
+                .setSequence(forwarded).setLast(true).setAborted(true).setStart(null)
+                .setCiphertext(ByteBuffer.allocate(0)).build();
+        context.forward(new Record<Object, Object>(recordKey, marker, record.timestamp()), EncryptionTopology.CHUNK_SINK);
+        metrics.abandoned();
+    }
+
+    private void reject(Record<byte[], byte[]> record, RecordMetadata meta, PayloadReference ref, BadReferenceException e) {
+        RejectReason reason = e.reason();
+        String message = Sanitizer.text(e.getMessage());
+        String errorClass = (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName();
+        Long redacted = null;
+        PayloadReference shown = ref;
+        if (ref != null && ref.getSource() instanceof InlineSource inline) {
+            redacted = (long) inline.getData().remaining();
+            shown = PayloadReference.newBuilder(ref).setSource(new InlineSource(ByteBuffer.allocate(0))).build();
+        }
+        RejectedReference value = RejectedReference.newBuilder()
+                .setReferenceId(ref == null ? null : ref.getId())
+                .setInputTopic(meta.topic()).setInputPartition(meta.partition()).setInputOffset(meta.offset())
+                .setInputTimestamp(record.timestamp())
+                .setStage(reason.stage().name()).setReason(reason.name()).setErrorClass(errorClass)
+                .setMessage(message).setReference(shown).setRedactedInlineBytes(redacted)
+                .build();
+        Headers headers = new RecordHeaders();
+        header(headers, "srrrs.dlq.stage", reason.stage().name());
+        header(headers, "srrrs.dlq.reason", reason.name());
+        header(headers, "srrrs.dlq.error.class", errorClass);
+        header(headers, "srrrs.dlq.message", message);
+        header(headers, "srrrs.dlq.input.topic", meta.topic());
+        header(headers, "srrrs.dlq.input.partition", Integer.toString(meta.partition()));
+        header(headers, "srrrs.dlq.input.offset", Long.toString(meta.offset()));
+        if (ref != null) {
+            header(headers, "srrrs.dlq.reference.id", ref.getId());
+        }
+        context.forward(new Record<Object, Object>(ref == null ? null : ref.getId(), value, record.timestamp(), headers),
+                EncryptionTopology.DLQ_SINK);
+        metrics.rejected(reason);
+        LOG.info("reference {} at {}/{}/{} to the DLQ: {} ({})", ref == null ? "(undecodable)" : Sanitizer.text(ref.getId()),
+                meta.topic(), meta.partition(), meta.offset(), reason, message);
+    }
+
+    private static void header(Headers headers, String key, String value) {
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private BadReferenceException kmsFailureOrNull(KmsException e, String kek) {
+        if (e instanceof UnknownKeyException) {
+            return new BadReferenceException(RejectReason.UNKNOWN_KEK, "KEK '" + Sanitizer.text(kek) + "': " + e.getMessage(), e);
+        }
+        if (e instanceof KeyDisabledException) {
+            return new BadReferenceException(RejectReason.KEK_DISABLED, e.getMessage(), e);
+        }
+        if (e instanceof KmsAccessDeniedException) {
+            return new BadReferenceException(RejectReason.KMS_ACCESS_DENIED, e.getMessage(), e);
+        }
+        return null;
+    }
+
+    /** Throws what a KMS failure means here; declared to return so callers can write {@code throw}. */
+    private IllegalStateException kmsFailure(KmsException e, String kek) throws BadReferenceException, TransientFailure {
+        BadReferenceException bad = kmsFailureOrNull(e, kek);
+        if (bad != null) {
+            throw bad;
+        }
+        throw new TransientFailure("KMS: " + e.getMessage(), e);
+    }
+
+    private void forgetOldIds(long now) {
+        long cutoff = now - deps.dedupRetentionMillis();
+        try (KeyValueIterator<String, Long> it = seenIds.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> entry = it.next();
+                if (entry.value < cutoff) {
+                    seenIds.delete(entry.key);
+                }
+            }
+        }
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    /** A failure that is not the reference's fault: retried, then PROCESSING_FAILED. */
+    static final class TransientFailure extends Exception {
+        TransientFailure(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.srrrs.topology;
+
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.schemas.EncryptedChunk;
+import io.srrrs.schemas.PayloadReference;
+import io.srrrs.schemas.RejectedReference;
+import io.srrrs.serdes.AvroSerializer;
+import io.srrrs.serdes.registry.SchemaRegistryClient;
+import io.srrrs.topology.source.PayloadSources;
+
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The topology: input topic (raw bytes, decoded by the processor so that undecodable records
+ * reach the DLQ too) → {@link EncryptionProcessor} (with the store of seen ids) → chunk topic
+ * and DLQ topic.
+ */
+public final class EncryptionTopology {
+
+    static final String SOURCE = "payload-references";
+    static final String PROCESSOR = "encrypt";
+    static final String CHUNK_SINK = "ciphertext-chunks";
+    static final String DLQ_SINK = "dead-letters";
+    public static final String SEEN_IDS_STORE = "srrrs-seen-reference-ids";
+
+    private EncryptionTopology() {
+    }
+
+    /** Everything the processor needs, built once per application. */
+    public record Dependencies(
+            Deserializer<PayloadReference> deserializer,
+            ReferenceValidator validator,
+            KekPolicy kekPolicy,
+            Kms kms,
+            PayloadSources sources,
+            ObjectCipher cipher,
+            int segmentSize,
+            int chunkMaxBytes,
+            long dedupRetentionMillis,
+            int maxAttempts,
+            boolean sseCAvailable,
+            TopologyMetrics.Counter kmsCalls,
+            TopologyMetrics.Counter dekCacheHits) {
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public static Topology build(TopologyConfig config, Dependencies deps, SchemaRegistryClient registry) {
+        boolean autoRegister = !"false".equals(config.raw().getOrDefault(AvroSerializer.AUTO_REGISTER, "true"));
+        Serializer chunks = new AvroSerializer<EncryptedChunk>(registry, autoRegister);
+        Serializer rejects = new AvroSerializer<RejectedReference>(registry, autoRegister);
+        Topology t = new Topology();
+        t.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                config.getString(TopologyConfig.INPUT_TOPIC));
+        t.addProcessor(PROCESSOR, () -> new EncryptionProcessor(deps), SOURCE);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_IDS_STORE),
+                Serdes.String(), Serdes.Long()), PROCESSOR);
+        t.addSink(CHUNK_SINK, config.getString(TopologyConfig.OUTPUT_TOPIC), new StringSerializer(), chunks, PROCESSOR);
+        t.addSink(DLQ_SINK, config.getString(TopologyConfig.DLQ_TOPIC), new StringSerializer(), rejects, PROCESSOR);
+        return t;
+    }
+}

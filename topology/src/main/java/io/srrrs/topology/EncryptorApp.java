@@ -1,0 +1,187 @@
+package io.srrrs.topology;
+
+import io.srrrs.crypto.kms.KmsConfig;
+import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.MeteredKms;
+import io.srrrs.schemas.PayloadReference;
+import io.srrrs.serdes.AvroDeserializer;
+import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
+import io.srrrs.serdes.registry.RegistryConfig;
+import io.srrrs.serdes.registry.SchemaRegistryClient;
+import io.srrrs.topology.source.PayloadSources;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable topology: {@code java -cp ... io.srrrs.topology.EncryptorApp --config encryptor.properties}.
+ * Environment variables override the file (see {@link TopologyConfig}). {@code --print-config}
+ * prints the configuration reference.
+ */
+public final class EncryptorApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EncryptorApp.class);
+
+    private final KafkaStreams streams;
+    private final KmsStack kms;
+    private final PayloadSources sources;
+
+    private EncryptorApp(KafkaStreams streams, KmsStack kms, PayloadSources sources) {
+        this.streams = streams;
+        this.kms = kms;
+        this.sources = sources;
+    }
+
+    /** Builds and starts the application. */
+    public static EncryptorApp start(TopologyConfig config) {
+        return start(config, ObjectCipher.ENVELOPE);
+    }
+
+    /** With another cipher: only the pipeline benchmark uses this. */
+    public static EncryptorApp start(TopologyConfig config, ObjectCipher cipher) {
+        KmsStack kms = KmsConfig.stack(config.kmsConfig());
+        SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
+        PayloadSources sources = PayloadSources.from(config);
+        Properties streamsProps = config.streamsProperties();
+        if (config.getBoolean(TopologyConfig.TOPICS_CREATE)) {
+            createTopics(config, streamsProps);
+        }
+        EncryptionTopology.Dependencies deps = dependencies(config, kms, registry, sources, cipher);
+        Topology topology = EncryptionTopology.build(config, deps, registry);
+        KafkaStreams streams = new KafkaStreams(topology, streamsProps);
+        // A stream thread that dies on a transient failure is replaced; its transaction was aborted
+        // and the record is retried (bounded by srrrs.transient.max.attempts).
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.warn("stream thread failed, replacing it: {}", Sanitizer.text(String.valueOf(e.getMessage())));
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        LOG.info("topology started: {} -> {} (DLQ {}), KMS {}", config.getString(TopologyConfig.INPUT_TOPIC),
+                config.getString(TopologyConfig.OUTPUT_TOPIC), config.getString(TopologyConfig.DLQ_TOPIC),
+                kms.provider().type());
+        return new EncryptorApp(streams, kms, sources);
+    }
+
+    static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KmsStack kms, SchemaRegistryClient registry,
+                                                        PayloadSources sources, ObjectCipher cipher) {
+        return new EncryptionTopology.Dependencies(
+                new AvroDeserializer<>(PayloadReference.class, registry),
+                new ReferenceValidator(),
+                KekPolicy.from(config),
+                kms.kms(),
+                sources,
+                cipher,
+                config.getInt(TopologyConfig.SEGMENT_SIZE),
+                config.getInt(TopologyConfig.CHUNK_MAX_BYTES),
+                config.getLong(TopologyConfig.DEDUP_RETENTION),
+                config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
+                false,
+                new TopologyMetrics.Counter(() -> kms.kmsCalls().totalCalls()),
+                new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()));
+    }
+
+    private static void createTopics(TopologyConfig config, Properties streamsProps) {
+        Map<String, Object> admin = new StreamsConfig(streamsProps).getAdminConfigs("srrrs-encryptor-admin");
+        String input = config.getString(TopologyConfig.INPUT_TOPIC);
+        try (Admin client = Admin.create(admin)) {
+            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+            int partitions = config.getInt(TopologyConfig.TOPICS_PARTITIONS);
+            if (partitions < 0 && existing.contains(input)) {
+                TopicDescription d = client.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input);
+                partitions = d.partitions().size();
+            }
+            short replication = config.getShort(TopologyConfig.TOPICS_REPLICATION);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : List.of(input, config.getString(TopologyConfig.OUTPUT_TOPIC),
+                    config.getString(TopologyConfig.DLQ_TOPIC))) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions < 0 ? java.util.Optional.empty()
+                            : java.util.Optional.of(partitions), replication < 0 ? java.util.Optional.empty()
+                            : java.util.Optional.of(replication)));
+                }
+            }
+            if (!missing.isEmpty()) {
+                client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create the topology's topics: " + Sanitizer.text(e.toString()), e);
+        }
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public MeteredKms.Snapshot kmsCalls() {
+        return kms.kmsCalls();
+    }
+
+    public KmsStack kms() {
+        return kms;
+    }
+
+    /** Waits until every stream thread runs. */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("topology did not reach RUNNING, state " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+        sources.close();
+        kms.close();
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path file = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--config" -> file = Path.of(args[++i]);
+                case "--print-config" -> {
+                    System.out.print(TopologyConfig.markdown());
+                    return;
+                }
+                case "--help", "-h" -> {
+                    System.out.println("usage: EncryptorApp [--config FILE] [--print-config]\n"
+                            + "Environment variables SRRRS_<KEY> override the file's keys.");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown argument " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        TopologyConfig config = TopologyConfig.load(file, System.getenv());
+        EncryptorApp app = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "srrrs-encryptor-shutdown"));
+        stopped.await();
+    }
+}

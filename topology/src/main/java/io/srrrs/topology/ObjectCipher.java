@@ -1,0 +1,69 @@
+package io.srrrs.topology;
+
+import io.srrrs.crypto.ChunkingEncryptor;
+import io.srrrs.crypto.CiphertextChunk;
+import io.srrrs.crypto.ObjectEncryptor;
+import io.srrrs.crypto.format.EncryptionContext;
+import io.srrrs.crypto.format.FormatHeader;
+import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.kms.DataKeyPair;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What turns one payload into chunks. The topology always uses {@link #ENVELOPE}, format v1
+ * through {@code crypto/}; the seam exists so the pipeline benchmark can measure the same
+ * topology with a cipher that does nothing, and nowhere else.
+ */
+@FunctionalInterface
+public interface ObjectCipher {
+
+    Sealing seal(DataKeyPair dek, ObjectIdentity identity, EncryptionContext context, InputStream plaintext,
+                 int segmentSize, int maxChunkBytes);
+
+    /** One object being sealed: its header, then its chunks in order, the last marked. */
+    interface Sealing extends AutoCloseable {
+        FormatHeader header();
+
+        /** The next chunk, or null after the last. */
+        CiphertextChunk next() throws IOException;
+
+        /** Plaintext bytes read so far (the object's length after the last chunk). */
+        long plaintextLength();
+
+        @Override
+        void close() throws IOException;
+    }
+
+    /** Envelope encryption in format v1. The DEK may be closed as soon as this returns. */
+    ObjectCipher ENVELOPE = (dek, identity, context, plaintext, segmentSize, maxChunkBytes) -> {
+        ObjectEncryptor encryptor = ObjectEncryptor.create(dek, identity, context, segmentSize);
+        ChunkingEncryptor chunks = encryptor.chunks(plaintext, maxChunkBytes);
+        return new Sealing() {
+            @Override
+            public FormatHeader header() {
+                return encryptor.header();
+            }
+
+            @Override
+            public CiphertextChunk next() throws IOException {
+                return chunks.next();
+            }
+
+            @Override
+            public long plaintextLength() {
+                return chunks.plaintextLength();
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    chunks.close();
+                } finally {
+                    encryptor.close();
+                }
+            }
+        };
+    };
+}

@@ -1,0 +1,264 @@
+package io.srrrs.topology;
+
+import io.srrrs.crypto.format.FormatV1;
+import io.srrrs.crypto.kms.KmsConfig;
+import io.srrrs.crypto.kms.KmsFactory;
+import io.srrrs.serdes.registry.RegistryConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The topology's configuration: one properties file, overridden by environment variables.
+ *
+ * <p>Three families of keys live in the same file: ours ({@code srrrs.*}, defined below), the
+ * KMS's ({@code kms.*}, {@link KmsConfig}) and the registry's ({@code schema.registry.*},
+ * {@link RegistryConfig}); everything else goes to Kafka Streams unchanged ({@code bootstrap.servers},
+ * {@code security.protocol}, {@code ssl.*}, {@code producer.*}, ...).
+ *
+ * <p>Environment override: {@code SRRRS_} followed by the key in upper case with {@code .} and
+ * {@code -} as {@code _}, e.g. {@code SRRRS_BOOTSTRAP_SERVERS}, {@code SRRRS_SRRRS_INPUT_TOPIC},
+ * {@code SRRRS_KMS_LOCAL_PASSWORD}. It applies to every documented key of the three families and
+ * to every Kafka Streams, producer and consumer key.
+ */
+public final class TopologyConfig extends AbstractConfig {
+
+    public static final String INPUT_TOPIC = "srrrs.input.topic";
+    public static final String OUTPUT_TOPIC = "srrrs.output.topic";
+    public static final String DLQ_TOPIC = "srrrs.dlq.topic";
+    public static final String TOPICS_CREATE = "srrrs.topics.create";
+    public static final String TOPICS_PARTITIONS = "srrrs.topics.partitions";
+    public static final String TOPICS_REPLICATION = "srrrs.topics.replication.factor";
+    public static final String SEGMENT_SIZE = "srrrs.segment.size";
+    public static final String CHUNK_MAX_BYTES = "srrrs.chunk.max.bytes";
+    public static final String SOURCE_MAX_BYTES = "srrrs.source.max.bytes";
+    public static final String FILE_ROOTS = "srrrs.source.file.allowed.roots";
+    public static final String S3_ENDPOINT = "srrrs.source.s3.endpoint";
+    public static final String S3_REGION = "srrrs.source.s3.region";
+    public static final String S3_PATH_STYLE = "srrrs.source.s3.path.style.access";
+    public static final String S3_BUCKETS = "srrrs.source.s3.allowed.buckets";
+    public static final String S3_ACCESS_KEY = "srrrs.source.s3.access.key";
+    public static final String S3_SECRET_KEY = "srrrs.source.s3.secret.key";
+    public static final String S3_TRUSTSTORE = "srrrs.source.s3.truststore.location";
+    public static final String S3_TRUSTSTORE_PASSWORD = "srrrs.source.s3.truststore.password";
+    public static final String HTTPS_HOSTS = "srrrs.source.https.allowed.hosts";
+    public static final String HTTPS_CONNECT_TIMEOUT = "srrrs.source.https.connect.timeout.ms";
+    public static final String HTTPS_TIMEOUT = "srrrs.source.https.timeout.ms";
+    public static final String HTTPS_MAX_REDIRECTS = "srrrs.source.https.max.redirects";
+    public static final String HTTPS_TRUSTSTORE = "srrrs.source.https.truststore.location";
+    public static final String HTTPS_TRUSTSTORE_PASSWORD = "srrrs.source.https.truststore.password";
+    public static final String KEK_DEFAULT = "srrrs.kek.default";
+    public static final String KEK_TEMPLATE = "srrrs.kek.template";
+    public static final String KEK_REFERENCE_OVERRIDE = "srrrs.kek.reference.override";
+    public static final String DEDUP_RETENTION = "srrrs.dedup.retention.ms";
+    public static final String TRANSIENT_MAX_ATTEMPTS = "srrrs.transient.max.attempts";
+
+    public static final ConfigDef DEFINITION = new ConfigDef()
+            .define(INPUT_TOPIC, Type.STRING, "payload-refs", Importance.HIGH,
+                    "Topic the PayloadReference records are read from.")
+            .define(OUTPUT_TOPIC, Type.STRING, "ciphertext-chunks", Importance.HIGH,
+                    "Topic the EncryptedChunk records are written to (the sink reads it).")
+            .define(DLQ_TOPIC, Type.STRING, "payload-refs.dlq", Importance.HIGH,
+                    "Dead-letter topic: every reference that cannot be processed, with srrrs.dlq.* headers.")
+            .define(TOPICS_CREATE, Type.BOOLEAN, true, Importance.LOW,
+                    "Create the output and DLQ topics at start if they are missing.")
+            .define(TOPICS_PARTITIONS, Type.INT, -1, Importance.LOW,
+                    "Partitions for topics created at start; -1 takes the input topic's count.")
+            .define(TOPICS_REPLICATION, Type.SHORT, (short) -1, Importance.LOW,
+                    "Replication factor for topics created at start; -1 is the broker's default.")
+            .define(SEGMENT_SIZE, Type.INT, FormatV1.DEFAULT_SEGMENT_SIZE,
+                    Range.between(4096, FormatV1.MAX_SEGMENT_SIZE), Importance.MEDIUM,
+                    "Plaintext bytes per encrypted segment (docs/FORMAT.md): the granularity of ranged reads.")
+            .define(CHUNK_MAX_BYTES, Type.INT, 768 * 1024, Range.between(8192, 16 * 1024 * 1024), Importance.MEDIUM,
+                    "Upper bound of the ciphertext in one EncryptedChunk record; keep it below the output topic's "
+                            + "max.message.bytes (default 1 MiB) with room for the record's other fields.")
+            .define(SOURCE_MAX_BYTES, Type.LONG, 5L * 1024 * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
+                    "Largest payload accepted from any source; larger ones go to the DLQ as SOURCE_TOO_LARGE.")
+            .define(FILE_ROOTS, Type.LIST, "", Importance.MEDIUM,
+                    "Directories file: references may read from (canonical paths; '..' and symbolic links out of "
+                            + "a root are refused). Empty disables file: sources.")
+            .define(S3_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
+                    "Endpoint of the staging S3 store for s3:// references; empty uses AWS's regional endpoint.")
+            .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region of the staging store.")
+            .define(S3_PATH_STYLE, Type.BOOLEAN, true, Importance.LOW, "Path-style addressing for the staging store.")
+            .define(S3_BUCKETS, Type.LIST, "", Importance.MEDIUM,
+                    "Staging buckets s3:// references may read. Empty disables s3:// sources.")
+            .define(S3_ACCESS_KEY, Type.PASSWORD, null, Importance.MEDIUM,
+                    "Access key for the staging store; unset uses the AWS default credentials chain.")
+            .define(S3_SECRET_KEY, Type.PASSWORD, null, Importance.MEDIUM, "Secret key for the staging store.")
+            .define(S3_TRUSTSTORE, Type.STRING, "", Importance.LOW,
+                    "PKCS#12 trust store for an https staging store (default: the JDK's).")
+            .define(S3_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Its password.")
+            .define(HTTPS_HOSTS, Type.LIST, "", Importance.MEDIUM,
+                    "Hosts https:// references may read, exact names or *.domain wildcards; redirects must stay "
+                            + "among them. Empty disables https:// sources.")
+            .define(HTTPS_CONNECT_TIMEOUT, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    "Connect timeout for https sources.")
+            .define(HTTPS_TIMEOUT, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
+                    "Whole-download timeout for an https source; a slower download goes to the DLQ.")
+            .define(HTTPS_MAX_REDIRECTS, Type.INT, 3, Range.between(0, 10), Importance.LOW,
+                    "Redirects followed, each checked against the allow-list.")
+            .define(HTTPS_TRUSTSTORE, Type.STRING, "", Importance.LOW,
+                    "PKCS#12 trust store for https sources (default: the JDK's). TLS 1.3 only.")
+            .define(HTTPS_TRUSTSTORE_PASSWORD, Type.PASSWORD, null, Importance.LOW, "Its password.")
+            .define(KEK_DEFAULT, Type.STRING, "", Importance.HIGH,
+                    "KEK alias used when neither the reference nor the template picks one. Empty: no default.")
+            .define(KEK_TEMPLATE, Type.STRING, "", Importance.MEDIUM,
+                    "KEK alias template, e.g. tenant-${context.tenant} or KEK_${topic}; placeholders ${topic}, "
+                            + "${bucket}, ${context.<name>}. A reference lacking a placeholder's value goes to the DLQ "
+                            + "as NO_KEK.")
+            .define(KEK_REFERENCE_OVERRIDE, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "Whether a reference's kekAlias may choose the KEK (before the template and the default).")
+            .define(DEDUP_RETENTION, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), Importance.LOW,
+                    "How long a processed reference id is remembered to refuse duplicates.")
+            .define(TRANSIENT_MAX_ATTEMPTS, Type.INT, 5, Range.between(1, 100), Importance.LOW,
+                    "Attempts at a reference that keeps failing for a reason that is not bad input (KMS or "
+                            + "registry outage) before it goes to the DLQ as PROCESSING_FAILED.");
+
+    private final Map<String, String> raw;
+
+    private TopologyConfig(Map<String, String> raw) {
+        super(DEFINITION, onlyOurs(raw), false);
+        this.raw = Map.copyOf(raw);
+        int chunk = getInt(CHUNK_MAX_BYTES);
+        int minimum = FormatV1.HEADER_LENGTH + getInt(SEGMENT_SIZE) + FormatV1.TAG_LENGTH;
+        if (chunk < minimum) {
+            throw new ConfigException(CHUNK_MAX_BYTES, chunk, "must hold the header and one segment: at least " + minimum);
+        }
+        String guarantee = raw.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (guarantee != null && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
+            throw new ConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
+                    "the topology only runs exactly_once_v2: chunks and the input offset commit in one transaction");
+        }
+    }
+
+    public static TopologyConfig of(Map<String, String> raw) {
+        return new TopologyConfig(raw);
+    }
+
+    /** Reads {@code file} (may be null) and applies {@code env} overrides. */
+    public static TopologyConfig load(Path file, Map<String, String> env) throws IOException {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (file != null) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(file)) {
+                p.load(r);
+            }
+            p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
+        }
+        for (String key : overridableKeys()) {
+            String v = env.get(envName(key));
+            if (v != null) {
+                m.put(key, v);
+            }
+        }
+        return of(m);
+    }
+
+    public static String envName(String key) {
+        return "SRRRS_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    static List<String> overridableKeys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>(DEFINITION.names());
+        keys.addAll(KmsConfig.COMMON_KEYS.keySet());
+        KmsConfig.factories().forEach(f -> keys.addAll(f.documentation().keySet()));
+        keys.addAll(List.of(RegistryConfig.URL, RegistryConfig.BASIC_AUTH_USER_INFO, RegistryConfig.TRUSTSTORE_LOCATION,
+                RegistryConfig.TRUSTSTORE_PASSWORD, RegistryConfig.TRUSTSTORE_TYPE, RegistryConfig.REQUEST_TIMEOUT_MS));
+        keys.addAll(StreamsConfig.configDef().names());
+        org.apache.kafka.clients.producer.ProducerConfig.configNames().forEach(k -> keys.add("producer." + k));
+        org.apache.kafka.clients.consumer.ConsumerConfig.configNames().forEach(k -> keys.add("consumer." + k));
+        keys.addAll(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+        return List.copyOf(keys);
+    }
+
+    private static Map<String, String> onlyOurs(Map<String, String> raw) {
+        Map<String, String> m = new HashMap<>();
+        raw.forEach((k, v) -> {
+            if (DEFINITION.names().contains(k)) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /** The {@code kms.*} keys, for {@link KmsConfig}. */
+    public Map<String, String> kmsConfig() {
+        Map<String, String> m = new HashMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith("kms.")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /** The registry keys, for {@link RegistryConfig#fromProperties}. */
+    public Map<String, Object> registryConfig() {
+        Map<String, Object> m = new HashMap<>();
+        raw.forEach((k, v) -> {
+            if (k.startsWith("schema.registry.") || k.startsWith("basic.auth.") || k.equals("auto.register.schemas")) {
+                m.put(k, v);
+            }
+        });
+        return m;
+    }
+
+    /**
+     * What Kafka Streams gets: every key that is not ours, the KMS's or the registry's, over the
+     * defaults a long-running encryption job needs.
+     */
+    public Properties streamsProperties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "srrrs-encryptor");
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // One object is one process() call and one transaction; a 5 GiB payload takes minutes.
+        p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), "600000");
+        p.put(StreamsConfig.producerPrefix("max.request.size"), "1048576");
+        p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), "900000");
+        p.put(StreamsConfig.consumerPrefix("max.poll.records"), "100");
+        raw.forEach((k, v) -> {
+            boolean ours = k.startsWith("srrrs.") || k.startsWith("kms.") || registryConfig().containsKey(k);
+            if (!ours) {
+                p.put(k, v);
+            }
+        });
+        return p;
+    }
+
+    public Map<String, String> raw() {
+        return raw;
+    }
+
+    /** The configuration reference as a Markdown table: our keys, then the KMS's. */
+    public static String markdown() {
+        StringBuilder sb = new StringBuilder("| key | default | what it does |\n|---|---|---|\n");
+        for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
+            Object def = key.defaultValue;
+            String shown = def == null ? "" : def instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                    : String.valueOf(def);
+            sb.append("| `").append(key.name).append("` | ").append(shown.isEmpty() ? "" : "`" + shown + "`")
+                    .append(" | ").append(key.documentation).append(" |\n");
+        }
+        KmsConfig.COMMON_KEYS.forEach((k, d) -> sb.append("| `").append(k).append("` |  | ").append(d).append(" |\n"));
+        for (KmsFactory f : KmsConfig.factories()) {
+            f.documentation().forEach((k, d) -> sb.append("| `").append(k).append("` |  | ").append(d).append(" |\n"));
+        }
+        return sb.toString();
+    }
+}

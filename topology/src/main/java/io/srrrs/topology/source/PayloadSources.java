@@ -1,0 +1,134 @@
+package io.srrrs.topology.source;
+
+import io.srrrs.crypto.pki.Tls;
+import io.srrrs.topology.BadReferenceException;
+import io.srrrs.topology.ReferenceValidator;
+import io.srrrs.topology.RejectReason;
+import io.srrrs.topology.TopologyConfig;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.common.config.types.Password;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * The sources by scheme, and the size limit every payload is held to, whatever its source says.
+ */
+public final class PayloadSources implements AutoCloseable {
+
+    private final Map<String, PayloadSource> byScheme;
+    private final long maxBytes;
+
+    public PayloadSources(Map<String, PayloadSource> byScheme, long maxBytes) {
+        this.byScheme = Map.copyOf(byScheme);
+        this.maxBytes = maxBytes;
+    }
+
+    public static PayloadSources from(TopologyConfig c) {
+        List<String> buckets = c.getList(TopologyConfig.S3_BUCKETS);
+        PayloadSource s3 = buckets.isEmpty()
+                ? ref -> {
+                    throw new BadReferenceException(RejectReason.BUCKET_NOT_ALLOWED,
+                            "s3:// sources are disabled (srrrs.source.s3.allowed.buckets is empty)");
+                }
+                : new S3PayloadSource(s3Client(c), new HashSet<>(buckets));
+        SSLContext httpsTrust = context(c.getString(TopologyConfig.HTTPS_TRUSTSTORE),
+                c.getPassword(TopologyConfig.HTTPS_TRUSTSTORE_PASSWORD));
+        return new PayloadSources(Map.of(
+                "inline", new InlinePayloadSource(),
+                "file", new FilePayloadSource(c.getList(TopologyConfig.FILE_ROOTS)),
+                "s3", s3,
+                "https", new HttpsPayloadSource(c.getList(TopologyConfig.HTTPS_HOSTS), httpsTrust,
+                        Duration.ofMillis(c.getLong(TopologyConfig.HTTPS_CONNECT_TIMEOUT)),
+                        Duration.ofMillis(c.getLong(TopologyConfig.HTTPS_TIMEOUT)),
+                        c.getInt(TopologyConfig.HTTPS_MAX_REDIRECTS))),
+                c.getLong(TopologyConfig.SOURCE_MAX_BYTES));
+    }
+
+    /** Opens the payload of a validated reference, bounded by srrrs.source.max.bytes. */
+    public OpenedPayload open(ReferenceValidator.Valid valid) throws BadReferenceException, IOException {
+        PayloadSource source = byScheme.get(valid.scheme());
+        if (source == null) {
+            throw new BadReferenceException(RejectReason.UNSUPPORTED_SOURCE, valid.scheme() + " sources are not available");
+        }
+        OpenedPayload opened = source.open(valid.reference());
+        if (opened.declaredLength() > maxBytes) {
+            opened.close();
+            throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, "payload is " + opened.declaredLength()
+                    + " bytes; srrrs.source.max.bytes is " + maxBytes);
+        }
+        InputStream limited = new LimitedInputStream(opened.stream(), maxBytes);
+        return new OpenedPayload(limited, opened.declaredLength());
+    }
+
+    public long maxBytes() {
+        return maxBytes;
+    }
+
+    private static S3Client s3Client(TopologyConfig c) {
+        S3ClientBuilder b = S3Client.builder()
+                .region(Region.of(c.getString(TopologyConfig.S3_REGION)))
+                .forcePathStyle(c.getBoolean(TopologyConfig.S3_PATH_STYLE))
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        String endpoint = c.getString(TopologyConfig.S3_ENDPOINT);
+        if (!endpoint.isBlank()) {
+            b.endpointOverride(URI.create(endpoint));
+        }
+        Password access = c.getPassword(TopologyConfig.S3_ACCESS_KEY);
+        Password secret = c.getPassword(TopologyConfig.S3_SECRET_KEY);
+        b.credentialsProvider(access == null || secret == null ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(access.value(), secret.value())));
+        String truststore = c.getString(TopologyConfig.S3_TRUSTSTORE);
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder();
+        if (!truststore.isBlank()) {
+            TrustManagerFactory tmf = trust(truststore, c.getPassword(TopologyConfig.S3_TRUSTSTORE_PASSWORD));
+            http.tlsTrustManagersProvider(tmf::getTrustManagers);
+        }
+        return b.httpClient(http.build()).build();
+    }
+
+    private static SSLContext context(String truststore, Password password) {
+        try {
+            return Tls.clientContext(truststore.isBlank() ? null : Path.of(truststore),
+                    password == null ? null : password.value().toCharArray(), "PKCS12");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load trust store " + truststore + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static TrustManagerFactory trust(String truststore, Password password) {
+        try (InputStream in = java.nio.file.Files.newInputStream(Path.of(truststore))) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password == null ? null : password.value().toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load trust store " + truststore + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        byScheme.values().forEach(PayloadSource::close);
+    }
+}
