@@ -24,8 +24,12 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         String suite = args.length > 0 ? args[0] : "crypto";
         boolean quick = List.of(args).contains("--quick");
+        if (suite.equals("topology")) {
+            TopologyBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (!suite.equals("crypto")) {
-            System.err.println("unknown benchmark suite '" + suite + "'; known: crypto");
+            System.err.println("unknown benchmark suite '" + suite + "'; known: crypto, topology");
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder()

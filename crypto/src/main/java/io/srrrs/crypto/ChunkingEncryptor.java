@@ -12,7 +12,12 @@ import java.util.Arrays;
 /**
  * Pulls plaintext from a stream and returns the object body as chunks of whole segments, at most
  * {@code maxChunkBytes} each. Reads one byte ahead of every full segment to learn whether it is the
- * last. Memory: one segment of plaintext and one chunk, whatever the object's size.
+ * last.
+ *
+ * <p>Plaintext is read straight into the chunk being built and encrypted there, in place, so each
+ * byte is copied once. The chunk buffer starts at the object's size when its length is known (a
+ * hint; a wrong one costs memory, never correctness) and grows as data arrives otherwise. Memory:
+ * one chunk, whatever the object's size.
  */
 public final class ChunkingEncryptor implements AutoCloseable {
 
@@ -22,15 +27,16 @@ public final class ChunkingEncryptor implements AutoCloseable {
     private final DekUsage usage;
     private final int segmentSize;
     private final int segmentsPerChunk;
-    private final byte[] plaintext;
-    private final byte[] chunk;
+    private final int maxChunk;
+    private byte[] chunk;
     private int carry = -1;
     private long index;
     private long sequence;
     private boolean finished;
     private long plaintextLength;
 
-    ChunkingEncryptor(InputStream source, FormatHeader header, SegmentCipher cipher, DekUsage usage, int maxChunkBytes) {
+    ChunkingEncryptor(InputStream source, FormatHeader header, SegmentCipher cipher, DekUsage usage, int maxChunkBytes,
+                      long lengthHint) {
         int ctSegment = header.segmentSize() + FormatV1.TAG_LENGTH;
         if (maxChunkBytes < FormatV1.HEADER_LENGTH + ctSegment) {
             throw new IllegalArgumentException("chunk size " + maxChunkBytes + " cannot hold the header and one "
@@ -43,8 +49,14 @@ public final class ChunkingEncryptor implements AutoCloseable {
         this.segmentSize = header.segmentSize();
         // Chunk 0 also carries the header; keep every chunk within the same bound.
         this.segmentsPerChunk = (maxChunkBytes - FormatV1.HEADER_LENGTH) / ctSegment;
-        this.plaintext = new byte[segmentSize];
-        this.chunk = new byte[FormatV1.HEADER_LENGTH + segmentsPerChunk * ctSegment];
+        this.maxChunk = FormatV1.HEADER_LENGTH + segmentsPerChunk * ctSegment;
+        if (lengthHint >= 0) {
+            long segments = Math.max(1, (lengthHint + segmentSize - 1) / segmentSize);
+            this.chunk = new byte[(int) Math.min(maxChunk, FormatV1.HEADER_LENGTH + lengthHint
+                    + segments * FormatV1.TAG_LENGTH)];
+        } else {
+            this.chunk = new byte[FormatV1.HEADER_LENGTH + ctSegment];
+        }
     }
 
     /** The next chunk, or null after the last one. */
@@ -60,18 +72,28 @@ public final class ChunkingEncryptor implements AutoCloseable {
         }
         long covered = 0;
         for (int s = 0; s < segmentsPerChunk && !finished; s++) {
-            int n = readSegment();
+            int n = readSegmentAt(pos);
             boolean last = n < segmentSize || !hasMore();
             if (index >= FormatV1.MAX_SEGMENTS) {
+                Arrays.fill(chunk, pos, pos + n, (byte) 0);
                 throw new IOException("plaintext exceeds the v1 limit of 2^32 segments of " + segmentSize + " bytes");
             }
-            pos += cipher.encrypt(index++, last, plaintext, 0, n, chunk, pos);
+            ensureCapacity(pos + n + FormatV1.TAG_LENGTH);
+            // In place: the segment's plaintext becomes its ciphertext and tag.
+            pos += cipher.encrypt(index++, last, chunk, pos, n, chunk, pos);
             usage.bytesEncrypted(n);
             covered += n;
             finished = last;
         }
         plaintextLength += covered;
-        return new CiphertextChunk(sequence++, finished, Arrays.copyOf(chunk, pos), covered);
+        byte[] bytes;
+        if (pos == chunk.length) {
+            bytes = chunk; // exactly full: hand it over, build the next chunk in a new buffer
+            chunk = new byte[Math.min(maxChunk, chunk.length)];
+        } else {
+            bytes = Arrays.copyOf(chunk, pos);
+        }
+        return new CiphertextChunk(sequence++, finished, bytes, covered);
     }
 
     /** Plaintext bytes consumed so far; the object's size once {@link #next()} returned the last chunk. */
@@ -83,14 +105,41 @@ public final class ChunkingEncryptor implements AutoCloseable {
         return finished;
     }
 
-    private int readSegment() throws IOException {
+    /** Reads up to one segment of plaintext into the chunk at {@code pos}, growing it only if data goes on. */
+    private int readSegmentAt(int pos) throws IOException {
         int n = 0;
         if (carry >= 0) {
-            plaintext[0] = (byte) carry;
+            ensureCapacity(pos + 1);
+            chunk[pos] = (byte) carry;
             carry = -1;
             n = 1;
         }
-        return n + source.readNBytes(plaintext, n, segmentSize - n);
+        while (n < segmentSize) {
+            int room = Math.min(segmentSize - n, chunk.length - pos - n);
+            if (room == 0) {
+                int b = source.read();
+                if (b < 0) {
+                    break;
+                }
+                ensureCapacity(pos + n + 1);
+                chunk[pos + n++] = (byte) b;
+                continue;
+            }
+            int got = source.readNBytes(chunk, pos + n, room);
+            n += got;
+            if (got < room) {
+                break;
+            }
+        }
+        return n;
+    }
+
+    private void ensureCapacity(int size) {
+        if (chunk.length < size) {
+            byte[] bigger = Arrays.copyOf(chunk, Math.min(maxChunk, Math.max(size, chunk.length * 2)));
+            Arrays.fill(chunk, (byte) 0); // may hold plaintext not yet encrypted
+            chunk = bigger;
+        }
     }
 
     /** One byte of lookahead after a full segment: does the plaintext go on? */
@@ -103,9 +152,16 @@ public final class ChunkingEncryptor implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Closes the source. If the object was abandoned half-way, the buffer may still hold the
+     * plaintext of a segment that was read but not encrypted; it is zeroed.
+     */
     @Override
     public void close() throws IOException {
-        Arrays.fill(plaintext, (byte) 0);
+        if (!finished) {
+            Arrays.fill(chunk, (byte) 0);
+        }
+        carry = -1;
         source.close();
     }
 }

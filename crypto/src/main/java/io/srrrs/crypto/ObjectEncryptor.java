@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.security.DrbgParameters;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -25,7 +28,18 @@ import java.util.Objects;
  */
 public final class ObjectEncryptor implements AutoCloseable {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * One DRBG (NIST SP 800-90A, 256-bit strength, seeded by the JDK from system entropy) per
+     * thread: no global lock and no /dev/urandom read per object, as the default NativePRNG has.
+     */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
+        try {
+            return SecureRandom.getInstance("DRBG",
+                    DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, "srrrs-object-salts".getBytes()));
+        } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+        }
+    });
 
     private final FormatHeader header;
     private final ObjectKeys keys;
@@ -46,10 +60,11 @@ public final class ObjectEncryptor implements AutoCloseable {
 
     public static ObjectEncryptor create(DataKey dek, ObjectIdentity identity, EncryptionContext context,
                                          int segmentSize, DekUsage usage) {
-        byte[] salt = new byte[FormatV1.SALT_LENGTH];
-        byte[] prefix = new byte[FormatV1.NONCE_PREFIX_LENGTH];
-        RANDOM.nextBytes(salt);
-        RANDOM.nextBytes(prefix);
+        byte[] fresh = new byte[FormatV1.SALT_LENGTH + FormatV1.NONCE_PREFIX_LENGTH];
+        RANDOM.get().nextBytes(fresh);
+        byte[] salt = Arrays.copyOf(fresh, FormatV1.SALT_LENGTH);
+        byte[] prefix = Arrays.copyOfRange(fresh, FormatV1.SALT_LENGTH, fresh.length);
+        Arrays.fill(fresh, (byte) 0);
         return withFixedRandomness(dek, identity, context, segmentSize, usage, salt, prefix);
     }
 
@@ -90,8 +105,17 @@ public final class ObjectEncryptor implements AutoCloseable {
      * each holding whole segments; chunk 0 starts with the header.
      */
     public ChunkingEncryptor chunks(InputStream plaintext, int maxChunkBytes) {
+        return chunks(plaintext, maxChunkBytes, -1);
+    }
+
+    /**
+     * As {@link #chunks(InputStream, int)}, with the plaintext's length if it is known in advance
+     * (-1 if not): buffers are then sized to the object. A wrong hint costs memory, never
+     * correctness.
+     */
+    public ChunkingEncryptor chunks(InputStream plaintext, int maxChunkBytes, long lengthHint) {
         claim();
-        return new ChunkingEncryptor(plaintext, header, segmentCipher(), usage, maxChunkBytes);
+        return new ChunkingEncryptor(plaintext, header, segmentCipher(), usage, maxChunkBytes, lengthHint);
     }
 
     private SegmentCipher segmentCipher() {

@@ -70,6 +70,65 @@ class RoundTripTest {
         }
     }
 
+    @Property(tries = 200)
+    void aLengthHintRightOrWrongChangesNothingButBuffers(@ForAll("sizeAndSegment") int[] ps,
+                                                         @ForAll @IntRange(min = 0, max = 4) int hintKind) throws IOException {
+        byte[] plaintext = TestObjects.randomBytes(ps[0]);
+        long hint = switch (hintKind) {
+            case 0 -> ps[0];
+            case 1 -> ps[0] / 2;
+            case 2 -> 2L * ps[0] + 1;
+            case 3 -> 0;
+            default -> -1;
+        };
+        int maxChunk = FormatV1.HEADER_LENGTH + 3 * (ps[1] + FormatV1.TAG_LENGTH);
+        try (DataKey dek = TestObjects.newDek()) {
+            List<CiphertextChunk> chunks = new java.util.ArrayList<>();
+            try (ObjectEncryptor enc = ObjectEncryptor.create(dek, TestObjects.IDENTITY, TestObjects.CONTEXT, ps[1],
+                    io.srrrs.crypto.kms.DekUsage.NONE);
+                 ChunkingEncryptor c = enc.chunks(new ByteArrayInputStream(plaintext), maxChunk, hint)) {
+                for (CiphertextChunk chunk = c.next(); chunk != null; chunk = c.next()) {
+                    assertThat(chunk.bytes().length).isLessThanOrEqualTo(maxChunk);
+                    chunks.add(chunk);
+                }
+            }
+            assertThat(TestObjects.decrypt(dek, TestObjects.concat(chunks))).isEqualTo(plaintext);
+        }
+    }
+
+    @Property(tries = 150)
+    void theChunkProducerAndTheStreamWriteTheSameBytes(@ForAll("sizeAndSegment") int[] ps,
+                                                       @ForAll @IntRange(min = 0, max = 3) int extraSegments) throws IOException {
+        byte[] plaintext = TestObjects.randomBytes(ps[0]);
+        byte[] salt = TestObjects.randomBytes(FormatV1.SALT_LENGTH);
+        byte[] prefix = TestObjects.randomBytes(FormatV1.NONCE_PREFIX_LENGTH);
+        int maxChunk = FormatV1.HEADER_LENGTH + (1 + extraSegments) * (ps[1] + FormatV1.TAG_LENGTH);
+        try (DataKey dek = TestObjects.newDek()) {
+            java.io.ByteArrayOutputStream streamed = new java.io.ByteArrayOutputStream();
+            try (ObjectEncryptor enc = ObjectEncryptor.withFixedRandomness(dek, TestObjects.IDENTITY, TestObjects.CONTEXT,
+                    ps[1], io.srrrs.crypto.kms.DekUsage.NONE, salt, prefix);
+                 java.io.OutputStream out = enc.encryptingStream(streamed)) {
+                out.write(plaintext);
+            }
+            // Another thread: this one's cipher just used the same key and nonce, which the JDK
+            // refuses to repeat (the fixed salt and prefix exist only in tests).
+            List<CiphertextChunk> chunks = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                List<CiphertextChunk> out = new java.util.ArrayList<>();
+                try (ObjectEncryptor enc = ObjectEncryptor.withFixedRandomness(dek, TestObjects.IDENTITY,
+                        TestObjects.CONTEXT, ps[1], io.srrrs.crypto.kms.DekUsage.NONE, salt, prefix);
+                     ChunkingEncryptor c = enc.chunks(new ByteArrayInputStream(plaintext), maxChunk, ps[0])) {
+                    for (CiphertextChunk chunk = c.next(); chunk != null; chunk = c.next()) {
+                        out.add(chunk);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return out;
+            }).join();
+            assertThat(TestObjects.concat(chunks)).isEqualTo(streamed.toByteArray());
+        }
+    }
+
     @Property(tries = 150)
     void smallReadsSeeTheSameBytes(@ForAll("sizeAndSegment") int[] ps, @ForAll @IntRange(min = 1, max = 300) int readSize)
             throws IOException {

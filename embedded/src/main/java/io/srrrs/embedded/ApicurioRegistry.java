@@ -61,11 +61,16 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Dquarkus.http.ssl.protocols=TLSv1.3",
                 "-Dquarkus.http.ssl.certificate.files=" + id.certPem(),
                 "-Dquarkus.http.ssl.certificate.key-files=" + id.keyPem(),
-                "-Dquarkus.management.enabled=false",
+                // The management interface (health, metrics) is fixed on at build time: keep it on
+                // loopback and on a free port, not Quarkus' default 0.0.0.0:9000.
+                "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.management.port=" + FreePorts.next(),
                 "-jar", home.resolve("quarkus-run.jar").toString()));
         Process process = new ProcessBuilder(command).directory(workDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
+        // A registry must not outlive the JVM that started it (a SIGKILL aside).
+        Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "srrrs-registry-stop"));
         try {
             registry.awaitReady(ca, Duration.ofSeconds(90));
         } catch (IOException | RuntimeException e) {

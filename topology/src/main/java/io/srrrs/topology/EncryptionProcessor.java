@@ -174,7 +174,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             MessageDigest sha256 = ref.getExpectedSha256() == null ? null : sha256();
             InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
             try (ObjectCipher.Sealing sealing = deps.cipher().seal(dek, valid.identity(), valid.context(), plaintext,
-                    deps.segmentSize(), deps.chunkMaxBytes())) {
+                    payload.declaredLength(), deps.segmentSize(), deps.chunkMaxBytes())) {
                 closing.close(); // the object's keys are derived; the DEK copy is not needed any more
                 ObjectStart start = objectStart(ref, sealing, dek, valid);
                 for (CiphertextChunk chunk = sealing.next(); chunk != null; chunk = sealing.next()) {

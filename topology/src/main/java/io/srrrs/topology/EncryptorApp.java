@@ -92,7 +92,7 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getLong(TopologyConfig.DEDUP_RETENTION),
                 config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
                 false,
-                new TopologyMetrics.Counter(() -> kms.kmsCalls().totalCalls()),
+                new TopologyMetrics.Counter(kms::totalKmsCalls),
                 new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()));
     }
 

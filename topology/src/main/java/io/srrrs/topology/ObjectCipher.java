@@ -19,8 +19,9 @@ import java.io.InputStream;
 @FunctionalInterface
 public interface ObjectCipher {
 
+    /** @param lengthHint the plaintext's length if the source said so, else -1 */
     Sealing seal(DataKeyPair dek, ObjectIdentity identity, EncryptionContext context, InputStream plaintext,
-                 int segmentSize, int maxChunkBytes);
+                 long lengthHint, int segmentSize, int maxChunkBytes);
 
     /** One object being sealed: its header, then its chunks in order, the last marked. */
     interface Sealing extends AutoCloseable {
@@ -37,9 +38,9 @@ public interface ObjectCipher {
     }
 
     /** Envelope encryption in format v1. The DEK may be closed as soon as this returns. */
-    ObjectCipher ENVELOPE = (dek, identity, context, plaintext, segmentSize, maxChunkBytes) -> {
+    ObjectCipher ENVELOPE = (dek, identity, context, plaintext, lengthHint, segmentSize, maxChunkBytes) -> {
         ObjectEncryptor encryptor = ObjectEncryptor.create(dek, identity, context, segmentSize);
-        ChunkingEncryptor chunks = encryptor.chunks(plaintext, maxChunkBytes);
+        ChunkingEncryptor chunks = encryptor.chunks(plaintext, maxChunkBytes, lengthHint);
         return new Sealing() {
             @Override
             public FormatHeader header() {

@@ -19,6 +19,16 @@ public final class Jce {
         return cipher("AES/GCM/NoPadding");
     }
 
+    private static final ThreadLocal<Cipher> THREAD_GCM = ThreadLocal.withInitial(Jce::aesGcm);
+
+    /**
+     * This thread's AES-GCM cipher, for code that initialises it before every use (each segment
+     * does): provider lookup costs more than encrypting a small object.
+     */
+    public static Cipher threadAesGcm() {
+        return THREAD_GCM.get();
+    }
+
     public static Cipher aesKwp() {
         return cipher("AES/KWP/NoPadding");
     }

@@ -66,12 +66,12 @@ public final class ObjectKeys implements AutoCloseable {
             byte[] i = identity.canonicalBytes();
             byte[] c = context.canonicalBytes();
             byte[] bound = concat(parameters, i, c);
-            return new ObjectKeys(
-                    Hkdf.expand(prk, concat(LABEL_CONTENT_KEY, bound), FormatV1.DEK_LENGTH),
-                    Hkdf.expand(prk, LABEL_KEY_CHECK, FormatV1.CHECK_LENGTH),
-                    Hkdf.expand(prk, concat(LABEL_IDENTITY_CHECK, i), FormatV1.CHECK_LENGTH),
-                    Hkdf.expand(prk, concat(LABEL_CONTEXT_CHECK, c), FormatV1.CHECK_LENGTH),
-                    Hkdf.expand(prk, concat(LABEL_COMMITMENT, bound), FormatV1.COMMITMENT_LENGTH));
+            byte[][] out = Hkdf.expandAll(prk,
+                    new byte[][] {concat(LABEL_CONTENT_KEY, bound), LABEL_KEY_CHECK, concat(LABEL_IDENTITY_CHECK, i),
+                            concat(LABEL_CONTEXT_CHECK, c), concat(LABEL_COMMITMENT, bound)},
+                    new int[] {FormatV1.DEK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH,
+                            FormatV1.COMMITMENT_LENGTH});
+            return new ObjectKeys(out[0], out[1], out[2], out[3], out[4]);
         } finally {
             Arrays.fill(prk, (byte) 0);
         }

@@ -12,11 +12,14 @@ import javax.crypto.spec.GCMParameterSpec;
 /**
  * AES-256-GCM over one segment, with the v1 nonce {@code prefix(7) ‖ u32 index ‖ last(1)} and no
  * AAD: position and finality are in the nonce, the object's identity in the key. One instance per
- * object and thread; it reuses its nonce buffer and JCE cipher.
+ * object, used by one thread at a time.
+ *
+ * <p>Every call initialises the calling thread's JCE cipher afresh: a provider lookup per object
+ * costs more than encrypting a small one. The JDK still refuses a key and nonce pair used just
+ * before on that cipher, which only a repeated salt and prefix could produce.
  */
 public final class SegmentCipher {
 
-    private final Cipher cipher = Jce.aesGcm();
     private final SecretKey key;
     private final byte[] nonce = new byte[FormatV1.NONCE_LENGTH];
 
@@ -30,6 +33,7 @@ public final class SegmentCipher {
 
     /** Encrypts {@code len} plaintext bytes; writes {@code len + 16} bytes at {@code out[outOff]}. */
     public int encrypt(long index, boolean last, byte[] in, int inOff, int len, byte[] out, int outOff) {
+        Cipher cipher = Jce.threadAesGcm();
         try {
             cipher.init(Cipher.ENCRYPT_MODE, key, spec(index, last));
             return cipher.doFinal(in, inOff, len, out, outOff);
@@ -47,6 +51,7 @@ public final class SegmentCipher {
         if (len < FormatV1.TAG_LENGTH) {
             return -1;
         }
+        Cipher cipher = Jce.threadAesGcm();
         try {
             cipher.init(Cipher.DECRYPT_MODE, key, spec(index, last));
             return cipher.doFinal(in, inOff, len, out, outOff);

@@ -77,6 +77,10 @@ public final class DekCache extends ForwardingKms {
     private final Clock clock;
     private final ConcurrentHashMap<Slot, Entry> current = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Slot, Object> locks = new ConcurrentHashMap<>();
+    private record Resolved(KekId kek, Instant at) {
+    }
+
+    private final ConcurrentHashMap<String, Resolved> aliases = new ConcurrentHashMap<>();
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder retiredByAge = new LongAdder();
@@ -113,6 +117,22 @@ public final class DekCache extends ForwardingKms {
         }
     }
 
+    /**
+     * Alias resolution is cached for the DEK max age too: every object names its KEK, and a
+     * cloud KMS answers each resolution with a billable call. A KEK re-pointed to another alias
+     * target is seen within one max age.
+     */
+    @Override
+    public KekId resolve(String aliasOrId) throws KmsException {
+        Resolved cached = aliases.get(aliasOrId);
+        if (cached != null && clock.instant().isBefore(cached.at().plus(limits.maxAge()))) {
+            return cached.kek();
+        }
+        KekId kek = delegate.resolve(aliasOrId);
+        aliases.put(aliasOrId, new Resolved(kek, clock.instant()));
+        return kek;
+    }
+
     private DataKeyPair lease(Entry entry) {
         return new DataKeyPair(entry.dek.copy(), entry.wrapped, entry.bytes::addAndGet);
     }
@@ -144,8 +164,9 @@ public final class DekCache extends ForwardingKms {
         return limits;
     }
 
-    /** Retires every cached DEK now (for example after a KEK rotation). */
+    /** Retires every cached DEK and alias now (for example after a KEK rotation). */
     public void invalidateAll() {
+        aliases.clear();
         current.forEach((slot, entry) -> {
             if (current.remove(slot, entry)) {
                 entry.dek.close();

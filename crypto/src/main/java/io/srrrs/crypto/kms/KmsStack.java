@@ -58,6 +58,11 @@ public final class KmsStack implements AutoCloseable {
         return metered.snapshot();
     }
 
+    /** Calls that reached the KMS so far, all operations together. */
+    public long totalKmsCalls() {
+        return metered.totalCalls();
+    }
+
     public DekCache.Stats dekCacheStats() {
         return dekCache.stats();
     }

@@ -74,6 +74,15 @@ public final class MeteredKms extends ForwardingKms {
         }
     }
 
+    /** Calls of every operation so far, without building a snapshot. */
+    public long totalCalls() {
+        long n = 0;
+        for (Counters c : counters.values()) {
+            n += c.calls.sum();
+        }
+        return n;
+    }
+
     public Snapshot snapshot() {
         Map<Operation, OperationStats> ops = new EnumMap<>(Operation.class);
         counters.forEach((op, c) -> ops.put(op, new OperationStats(c.calls.sum(), c.failures.sum(), c.latency.sum(), c.max.get())));

@@ -104,6 +104,29 @@ class KmsDecoratorsTest {
     }
 
     @Test
+    void aliasResolutionIsCachedForTheDekMaxAge() throws KmsException {
+        java.util.concurrent.atomic.AtomicInteger resolves = new java.util.concurrent.atomic.AtomicInteger();
+        Kms counting = new ForwardingKms(fake) {
+            @Override
+            public KekId resolve(String aliasOrId) throws KmsException {
+                resolves.incrementAndGet();
+                return super.resolve(aliasOrId);
+            }
+        };
+        DekCache cache = new DekCache(counting, new DekCache.Limits(Duration.ofMinutes(10), 1000, 1L << 30), clock);
+        for (int i = 0; i < 50; i++) {
+            assertThat(cache.resolve("alias/orders")).isEqualTo(new KekId("alias/orders"));
+        }
+        assertThat(resolves).hasValue(1);
+        clock.advance(Duration.ofMinutes(10));
+        cache.resolve("alias/orders");
+        assertThat(resolves).hasValue(2);
+        cache.invalidateAll();
+        cache.resolve("alias/orders");
+        assertThat(resolves).hasValue(3);
+    }
+
+    @Test
     void limitsCannotExceedTheCeilings() {
         assertThatThrownBy(() -> new DekCache.Limits(Duration.ofHours(1), (1L << 32) + 1, 1000))
                 .hasMessageContaining("2^32");

@@ -30,7 +30,8 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     private final RegistryConfig config;
     private final HttpClient http;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
+    /** Keyed by subject and Schema (whose hash Avro caches): no schema is printed per record. */
+    private final Map<String, Map<Schema, Integer>> idsBySubjectAndSchema = new ConcurrentHashMap<>();
 
     public HttpSchemaRegistryClient(RegistryConfig config) {
         this.config = config;
@@ -44,28 +45,28 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public int register(String subject, Schema schema) {
-        String cacheKey = subject + '\0' + schema;
-        Integer cached = idsBySubjectAndSchema.get(cacheKey);
+        Map<Schema, Integer> ids = idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = ids.get(schema);
         if (cached != null) {
             return cached;
         }
         JsonNode answer = call("POST", "/subjects/" + encode(subject) + "/versions", body(schema));
         int id = answer.get("id").asInt();
-        idsBySubjectAndSchema.put(cacheKey, id);
+        ids.put(schema, id);
         schemasById.putIfAbsent(id, schema);
         return id;
     }
 
     @Override
     public int lookup(String subject, Schema schema) {
-        String cacheKey = subject + '\0' + schema;
-        Integer cached = idsBySubjectAndSchema.get(cacheKey);
+        Map<Schema, Integer> ids = idsBySubjectAndSchema.computeIfAbsent(subject, s -> new ConcurrentHashMap<>());
+        Integer cached = ids.get(schema);
         if (cached != null) {
             return cached;
         }
         JsonNode answer = call("POST", "/subjects/" + encode(subject), body(schema));
         int id = answer.get("id").asInt();
-        idsBySubjectAndSchema.put(cacheKey, id);
+        ids.put(schema, id);
         return id;
     }
 
