@@ -110,6 +110,11 @@ final class PassthroughCipher implements ObjectCipher {
             }
 
             @Override
+            public byte[] sseCKey() {
+                throw new UnsupportedOperationException("the passthrough cipher has no keys");
+            }
+
+            @Override
             public void close() throws IOException {
                 plaintext.close();
             }

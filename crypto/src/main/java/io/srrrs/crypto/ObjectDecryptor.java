@@ -111,6 +111,14 @@ public final class ObjectDecryptor implements AutoCloseable {
         return new SegmentOpener(new SegmentCipher(keys.contentKey(), header.noncePrefix()), header.segmentSize());
     }
 
+    /**
+     * This object's SSE-C key (32 bytes, docs/FORMAT.md §8), for stores that also encrypt it with
+     * a customer-provided key. The caller zeroes the array after use.
+     */
+    public byte[] sseCKey() {
+        return keys.sseCKey();
+    }
+
     @Override
     public void close() {
         keys.close();

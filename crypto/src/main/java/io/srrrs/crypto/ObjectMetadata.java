@@ -18,13 +18,20 @@ import java.util.Objects;
  * The {@code x-amz-meta-srrrs-*} user metadata of an object (docs/FORMAT.md §6). Keys here are
  * without the {@code x-amz-meta-} prefix, as the AWS SDK's {@code metadata()} maps have them.
  */
-public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, EncryptionContext context) {
+public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, EncryptionContext context, boolean sseC) {
 
     public static final String HEADER = "srrrs-header";
     public static final String KMS = "srrrs-kms";
     public static final String KEK_ID = "srrrs-kek-id";
     public static final String WRAPPED_DEK = "srrrs-wrapped-dek";
     public static final String CONTEXT = "srrrs-context";
+    /** Present (value {@code AES256}) when the object is also stored with SSE-C (docs/FORMAT.md §8). */
+    public static final String SSE_C = "srrrs-sse-c";
+    /**
+     * Where an SSE-C object's metadata is also kept, readable without the SSE-C key: an empty,
+     * non-SSE-C object at this prefix + the object's key (docs/FORMAT.md §8).
+     */
+    public static final String SSE_C_COMPANION_PREFIX = ".srrrs-meta/";
     /** Every metadata key of ours starts with this; others are the producer's own labels. */
     public static final String PREFIX = "srrrs-";
 
@@ -32,19 +39,30 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(wrappedDek, "wrappedDek");
         Objects.requireNonNull(context, "context");
-        int size = byteSize(toMapUnchecked(header, wrappedDek, context));
+        int size = byteSize(toMapUnchecked(header, wrappedDek, context, sseC));
         if (size > FormatV1.MAX_SRRRS_METADATA_BYTES) {
             throw new IllegalArgumentException("srrrs-* metadata would be " + size + " bytes; the limit is "
                     + FormatV1.MAX_SRRRS_METADATA_BYTES + " (shorten the encryption context or KEK id)");
         }
     }
 
-    /** The metadata entries, in a fixed order; {@code srrrs-context} only when not empty. */
-    public Map<String, String> toMap() {
-        return toMapUnchecked(header, wrappedDek, context);
+    /** Metadata of an object stored without SSE-C. */
+    public ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, EncryptionContext context) {
+        this(header, wrappedDek, context, false);
     }
 
-    private static Map<String, String> toMapUnchecked(FormatHeader header, WrappedDek wrapped, EncryptionContext context) {
+    /** The metadata entries, in a fixed order; {@code srrrs-context} only when not empty. */
+    public Map<String, String> toMap() {
+        return toMapUnchecked(header, wrappedDek, context, sseC);
+    }
+
+    /** The same metadata under another KEK (after a rewrap). */
+    public ObjectMetadata withWrappedDek(WrappedDek rewrapped) {
+        return new ObjectMetadata(header, rewrapped, context, sseC);
+    }
+
+    private static Map<String, String> toMapUnchecked(FormatHeader header, WrappedDek wrapped, EncryptionContext context,
+                                                      boolean sseC) {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(HEADER, header.toMetadataValue());
         m.put(KMS, wrapped.kms());
@@ -52,6 +70,9 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         m.put(WRAPPED_DEK, wrapped.blobBase64());
         if (!context.isEmpty()) {
             m.put(CONTEXT, context.toMetadataValue());
+        }
+        if (sseC) {
+            m.put(SSE_C, "AES256");
         }
         return m;
     }
@@ -87,7 +108,11 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         try {
             WrappedDek dek = new WrappedDek(kms, new KekId(kek), Base64.getDecoder().decode(wrapped));
             String ctx = m.getOrDefault(CONTEXT, "");
-            return new ObjectMetadata(parsed, dek, EncryptionContext.fromMetadataValue(ctx));
+            String sseC = m.get(SSE_C);
+            if (sseC != null && !sseC.equals("AES256")) {
+                throw CiphertextException.of(Failure.MALFORMED_HEADER, SSE_C + " must be AES256");
+            }
+            return new ObjectMetadata(parsed, dek, EncryptionContext.fromMetadataValue(ctx), sseC != null);
         } catch (IllegalArgumentException e) {
             throw CiphertextException.of(Failure.MALFORMED_HEADER, "malformed srrrs-* metadata: " + e.getMessage());
         }

@@ -100,8 +100,10 @@ final class FormatVectors {
         }
         byte[] prk = Hkdf.extract(salt(index), dek(index));
         byte[] contentKey;
+        byte[] sseCKey;
         try (ObjectKeys keys = ObjectKeys.derive(dek(index), salt(index), header.parameterBytes(), identity, context)) {
             contentKey = keys.contentKey().getEncoded();
+            sseCKey = keys.sseCKey();
         }
         byte[] blob = LocalKeystoreKms.wrapBlob(KEK_NAME, KEK_VERSION, KEK, dek(index), context);
         ObjectMetadata metadata = new ObjectMetadata(header, new WrappedDek("local", new KekId(KEK_NAME), blob), context);
@@ -129,6 +131,7 @@ final class FormatVectors {
         d.put("contextCheck", HEX.formatHex(header.contextCheck()));
         d.put("commitment", HEX.formatHex(header.commitment()));
         d.put("contentKey", HEX.formatHex(contentKey));
+        d.put("sseCKey", HEX.formatHex(sseCKey));
         ObjectNode out = v.putObject("outputs");
         out.put("header", HEX.formatHex(header.toBytes()));
         out.put("object", HEX.formatHex(object.toByteArray()));

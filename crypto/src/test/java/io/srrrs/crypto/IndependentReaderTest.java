@@ -46,12 +46,16 @@ class IndependentReaderTest {
                 byte[] object = HEX.parseHex(v.get("outputs").get("object").asText());
                 byte[] plaintext = read(object, meta, kek, in.get("bucket").asText(), in.get("key").asText());
                 assertThat(plaintext).isEqualTo(HEX.parseHex(in.get("plaintext").asText()));
+                assertThat(HEX.formatHex(lastSseCKey)).isEqualTo(v.get("derived").get("sseCKey").asText());
             }));
         }
         return tests.stream();
     }
 
-    /** §2–§7 of FORMAT.md, in order. */
+    /** The SSE-C key of the last object read (§8), kept to compare with the vector. */
+    static byte[] lastSseCKey;
+
+    /** §2–§8 of FORMAT.md, in order. */
     static byte[] read(byte[] object, Map<String, String> meta, byte[] kek, String bucket, String key) throws Exception {
         // §6: header from metadata, equal to the body's first 130 bytes.
         byte[] header = Base64.getDecoder().decode(meta.get("srrrs-header"));
@@ -111,6 +115,7 @@ class IndependentReaderTest {
         assertThat(MessageDigest.isEqual(hkdf(dek, salt, cat(label("SRRRS v1 commitment"), bound), 32),
                 Arrays.copyOfRange(header, 98, 130))).isTrue();
         byte[] contentKey = hkdf(dek, salt, cat(label("SRRRS v1 content key"), bound), 32);
+        lastSseCKey = hkdf(dek, salt, cat(label("SRRRS v1 sse-c key"), bound), 32);
 
         // §5: segments.
         long body = object.length - 130;

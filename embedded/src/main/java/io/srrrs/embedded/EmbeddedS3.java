@@ -50,10 +50,23 @@ public final class EmbeddedS3 implements AutoCloseable {
         BlobStoreContext context = ContextBuilder.newBuilder("filesystem-nio2").credentials("local", "local").overrides(props)
                 .buildView(BlobStoreContext.class);
         LocalCa.ServerIdentity id = ca.server("s3", List.of("localhost", "127.0.0.1"));
-        byte[] secret = new byte[20];
-        new SecureRandom().nextBytes(secret);
+        // Credentials live beside the data, so a restarted store accepts the clients of the last one.
+        Path credentials = dir.resolve("credentials");
         String accessKey = "SRRRSLOCAL";
-        String secretKey = HexFormat.of().formatHex(secret);
+        String secretKey;
+        if (Files.exists(credentials)) {
+            secretKey = Files.readString(credentials).trim();
+        } else {
+            byte[] secret = new byte[20];
+            new SecureRandom().nextBytes(secret);
+            secretKey = HexFormat.of().formatHex(secret);
+            Files.writeString(credentials, secretKey);
+            try {
+                Files.setPosixFilePermissions(credentials, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+        }
         S3Proxy.Builder builder = S3Proxy.builder()
                 .blobStore(context.getBlobStore())
                 .secureEndpoint(URI.create("https://127.0.0.1:" + httpsPort))

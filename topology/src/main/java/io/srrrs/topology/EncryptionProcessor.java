@@ -2,6 +2,7 @@ package io.srrrs.topology;
 
 import io.srrrs.crypto.CiphertextChunk;
 import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.SseCKeySealer;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
@@ -130,7 +131,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         try {
             ReferenceValidator.Valid valid = deps.validator().validate(ref);
-            if (!deps.sseCAvailable() && ref.getSseC()) {
+            if (deps.sseCSinkPublicKey() == null && ref.getSseC()) {
                 throw new BadReferenceException(RejectReason.SSE_C_NOT_AVAILABLE,
                         "the reference asks for SSE-C, which this topology is not configured for");
             }
@@ -228,7 +229,17 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, "object metadata would be " + size
                     + " bytes (ours and the reference's userMetadata); S3 allows " + FormatV1.S3_USER_METADATA_LIMIT_BYTES);
         }
+        ByteBuffer sealedSseCKey = null;
+        if (ref.getSseC()) {
+            byte[] key = sealing.sseCKey();
+            try {
+                sealedSseCKey = ByteBuffer.wrap(SseCKeySealer.seal(deps.sseCSinkPublicKey(), key, valid.identity()));
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+        }
         return ObjectStart.newBuilder()
+                .setSealedSseCKey(sealedSseCKey)
                 .setHeader(ByteBuffer.wrap(sealing.header().toBytes()))
                 .setKms(dek.wrapped().kms())
                 .setKekId(dek.wrapped().kek().value())

@@ -32,7 +32,11 @@ public final class EncryptionTopology {
     private EncryptionTopology() {
     }
 
-    /** Everything the processor needs, built once per application. */
+    /**
+     * Everything the processor needs, built once per application.
+     *
+     * @param sseCSinkPublicKey the sink's public key for sealing SSE-C keys, or null: no SSE-C
+     */
     public record Dependencies(
             Deserializer<PayloadReference> deserializer,
             ReferenceValidator validator,
@@ -44,7 +48,7 @@ public final class EncryptionTopology {
             int chunkMaxBytes,
             long dedupRetentionMillis,
             int maxAttempts,
-            boolean sseCAvailable,
+            String sseCSinkPublicKey,
             TopologyMetrics.Counter kmsCalls,
             TopologyMetrics.Counter dekCacheHits) {
     }

@@ -91,7 +91,8 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getInt(TopologyConfig.CHUNK_MAX_BYTES),
                 config.getLong(TopologyConfig.DEDUP_RETENTION),
                 config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
-                false,
+                config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).isBlank() ? null
+                        : config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).trim(),
                 new TopologyMetrics.Counter(kms::totalKmsCalls),
                 new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()));
     }

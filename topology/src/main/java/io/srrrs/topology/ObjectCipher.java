@@ -33,6 +33,9 @@ public interface ObjectCipher {
         /** Plaintext bytes read so far (the object's length after the last chunk). */
         long plaintextLength();
 
+        /** The object's SSE-C key (docs/FORMAT.md §8); the caller zeroes it. */
+        byte[] sseCKey();
+
         @Override
         void close() throws IOException;
     }
@@ -55,6 +58,11 @@ public interface ObjectCipher {
             @Override
             public long plaintextLength() {
                 return chunks.plaintextLength();
+            }
+
+            @Override
+            public byte[] sseCKey() {
+                return encryptor.sseCKey();
             }
 
             @Override

@@ -67,6 +67,7 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String KEK_REFERENCE_OVERRIDE = "srrrs.kek.reference.override";
     public static final String DEDUP_RETENTION = "srrrs.dedup.retention.ms";
     public static final String TRANSIENT_MAX_ATTEMPTS = "srrrs.transient.max.attempts";
+    public static final String SSE_C_SINK_PUBLIC_KEY = "srrrs.sse-c.sink.public.key";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
             .define(INPUT_TOPIC, Type.STRING, "payload-refs", Importance.HIGH,
@@ -126,6 +127,10 @@ public final class TopologyConfig extends AbstractConfig {
                     "Whether a reference's kekAlias may choose the KEK (before the template and the default).")
             .define(DEDUP_RETENTION, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), Importance.LOW,
                     "How long a processed reference id is remembered to refuse duplicates.")
+            .define(SSE_C_SINK_PUBLIC_KEY, Type.STRING, "", Importance.MEDIUM,
+                    "The sink's X25519 public key (base64; srrrs sse-c keygen makes a pair). With it, references "
+                            + "asking for sseC get their object's SSE-C key sealed to the sink in chunk 0; without it "
+                            + "they go to the DLQ as SSE_C_NOT_AVAILABLE.")
             .define(TRANSIENT_MAX_ATTEMPTS, Type.INT, 5, Range.between(1, 100), Importance.LOW,
                     "Attempts at a reference that keeps failing for a reason that is not bad input (KMS or "
                             + "registry outage) before it goes to the DLQ as PROCESSING_FAILED.");

@@ -176,7 +176,7 @@ class EncryptionTopologyTest {
         if (kmsOverride != null || maxAttempts != deps.maxAttempts()) {
             deps = new EncryptionTopology.Dependencies(deps.deserializer(), deps.validator(), deps.kekPolicy(),
                     kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
-                    deps.chunkMaxBytes(), deps.dedupRetentionMillis(), maxAttempts, deps.sseCAvailable(),
+                    deps.chunkMaxBytes(), deps.dedupRetentionMillis(), maxAttempts, deps.sseCSinkPublicKey(),
                     deps.kmsCalls(), deps.dekCacheHits());
         }
         Properties props = config.streamsProperties();
@@ -282,6 +282,39 @@ class EncryptionTopologyTest {
         byte[] data = Fixtures.payload(30_000);
         send(Fixtures.inline("hash-ok", data).setExpectedSha256(new Sha256(Fixtures.sha256(data))).build());
         assertDecrypts(objects().get("hash-ok"), data);
+    }
+
+    @Test
+    void withASinkKeyTheObjectsSseCKeyTravelsSealedToTheSink() throws Exception {
+        close();
+        io.srrrs.crypto.SseCKeySealer.KeyPair sink = io.srrrs.crypto.SseCKeySealer.generateKeyPair();
+        settings.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, sink.publicKeyBase64());
+        start(settings, null, 5);
+        byte[] data = Fixtures.payload(5000);
+        send(Fixtures.inline("ssec", data).setSseC(true).build());
+        send(Fixtures.inline("plain", data).build());
+        Map<String, List<EncryptedChunk>> objects = objects();
+        EncryptedChunk first = objects.get("ssec").get(0);
+        assertThat(first.getStart().getSseC()).isTrue();
+        byte[] sealed = new byte[first.getStart().getSealedSseCKey().remaining()];
+        first.getStart().getSealedSseCKey().duplicate().get(sealed);
+        io.srrrs.crypto.format.ObjectIdentity identity = new io.srrrs.crypto.format.ObjectIdentity(first.getBucket(),
+                first.getKey());
+        byte[] opened = io.srrrs.crypto.SseCKeySealer.open(sink.privateKeyBase64(), sealed, identity);
+        // The reader derives the same key from the DEK alone.
+        io.srrrs.schemas.ObjectStart start = first.getStart();
+        byte[] wrapped = new byte[start.getWrappedDek().remaining()];
+        start.getWrappedDek().duplicate().get(wrapped);
+        byte[] header = new byte[start.getHeader().remaining()];
+        start.getHeader().duplicate().get(header);
+        EncryptionContext ctx = EncryptionContext.of(start.getEncryptionContext());
+        try (DataKey dek = kms.kms().unwrap(new WrappedDek(start.getKms(), new KekId(start.getKekId()), wrapped), ctx);
+             io.srrrs.crypto.ObjectDecryptor dec = io.srrrs.crypto.ObjectDecryptor.open(
+                     io.srrrs.crypto.format.FormatHeader.parse(header), dek, identity, ctx)) {
+            assertThat(dec.sseCKey()).isEqualTo(opened);
+        }
+        assertDecrypts(objects.get("ssec"), data);
+        assertThat(objects.get("plain").get(0).getStart().getSealedSseCKey()).isNull();
     }
 
     // ---- chunking boundaries --------------------------------------------------------------------

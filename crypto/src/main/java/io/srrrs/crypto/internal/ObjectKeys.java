@@ -25,6 +25,7 @@ import javax.crypto.spec.SecretKeySpec;
  *   contextCheck  = HKDF-Expand(PRK, "SRRRS v1 context check" 0x00 ‖ C, 16)
  *   commitment    = HKDF-Expand(PRK, "SRRRS v1 commitment" 0x00 ‖ P ‖ I ‖ C, 32)
  *   contentKey    = HKDF-Expand(PRK, "SRRRS v1 content key" 0x00 ‖ P ‖ I ‖ C, 32)
+ *   sseCKey       = HKDF-Expand(PRK, "SRRRS v1 sse-c key" 0x00 ‖ P ‖ I ‖ C, 32)   (only when asked for)
  * </pre>
  *
  * P = parameters, I = identity, C = context. The commitment is the key commitment; the three
@@ -37,14 +38,20 @@ public final class ObjectKeys implements AutoCloseable {
     static final byte[] LABEL_CONTEXT_CHECK = label("SRRRS v1 context check");
     static final byte[] LABEL_COMMITMENT = label("SRRRS v1 commitment");
     static final byte[] LABEL_CONTENT_KEY = label("SRRRS v1 content key");
+    static final byte[] LABEL_SSE_C_KEY = label("SRRRS v1 sse-c key");
 
     private final byte[] contentKey;
     private final byte[] keyCheck;
     private final byte[] identityCheck;
     private final byte[] contextCheck;
     private final byte[] commitment;
+    private final byte[] prk;
+    private final byte[] bound;
 
-    private ObjectKeys(byte[] contentKey, byte[] keyCheck, byte[] identityCheck, byte[] contextCheck, byte[] commitment) {
+    private ObjectKeys(byte[] contentKey, byte[] keyCheck, byte[] identityCheck, byte[] contextCheck, byte[] commitment,
+                       byte[] prk, byte[] bound) {
+        this.prk = prk;
+        this.bound = bound;
         this.contentKey = contentKey;
         this.keyCheck = keyCheck;
         this.identityCheck = identityCheck;
@@ -62,19 +69,16 @@ public final class ObjectKeys implements AutoCloseable {
             throw new IllegalArgumentException("DEK must be " + FormatV1.DEK_LENGTH + " bytes");
         }
         byte[] prk = Hkdf.extract(salt, dek);
-        try {
-            byte[] i = identity.canonicalBytes();
-            byte[] c = context.canonicalBytes();
-            byte[] bound = concat(parameters, i, c);
-            byte[][] out = Hkdf.expandAll(prk,
-                    new byte[][] {concat(LABEL_CONTENT_KEY, bound), LABEL_KEY_CHECK, concat(LABEL_IDENTITY_CHECK, i),
-                            concat(LABEL_CONTEXT_CHECK, c), concat(LABEL_COMMITMENT, bound)},
-                    new int[] {FormatV1.DEK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH,
-                            FormatV1.COMMITMENT_LENGTH});
-            return new ObjectKeys(out[0], out[1], out[2], out[3], out[4]);
-        } finally {
-            Arrays.fill(prk, (byte) 0);
-        }
+        byte[] i = identity.canonicalBytes();
+        byte[] c = context.canonicalBytes();
+        byte[] bound = concat(parameters, i, c);
+        byte[][] out = Hkdf.expandAll(prk,
+                new byte[][] {concat(LABEL_CONTENT_KEY, bound), LABEL_KEY_CHECK, concat(LABEL_IDENTITY_CHECK, i),
+                        concat(LABEL_CONTEXT_CHECK, c), concat(LABEL_COMMITMENT, bound)},
+                new int[] {FormatV1.DEK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH, FormatV1.CHECK_LENGTH,
+                        FormatV1.COMMITMENT_LENGTH});
+        // The PRK stays (zeroed on close) only so that an SSE-C key can be derived on request.
+        return new ObjectKeys(out[0], out[1], out[2], out[3], out[4], prk, bound);
     }
 
     /** Derives from a parsed header and checks every value in it, in the order the format fixes. */
@@ -106,6 +110,14 @@ public final class ObjectKeys implements AutoCloseable {
         }
     }
 
+    /**
+     * The object's SSE-C key (docs/FORMAT.md §8): what the store is given as the customer-provided
+     * key when the object is also stored with SSE-C. The caller zeroes it after use.
+     */
+    public byte[] sseCKey() {
+        return Hkdf.expand(prk, concat(LABEL_SSE_C_KEY, bound), 32);
+    }
+
     /** A JCE key for the segments. The JDK copies the bytes; our copy is zeroed by {@link #close()}. */
     public SecretKeySpec contentKey() {
         return new SecretKeySpec(contentKey, "AES");
@@ -130,6 +142,7 @@ public final class ObjectKeys implements AutoCloseable {
     @Override
     public void close() {
         Arrays.fill(contentKey, (byte) 0);
+        Arrays.fill(prk, (byte) 0);
     }
 
     private static byte[] label(String text) {

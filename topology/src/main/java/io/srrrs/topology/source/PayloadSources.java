@@ -1,6 +1,8 @@
 package io.srrrs.topology.source;
 
 import io.srrrs.crypto.pki.Tls;
+import io.srrrs.store.StoreClients;
+import io.srrrs.store.StoreConfig;
 import io.srrrs.topology.BadReferenceException;
 import io.srrrs.topology.ReferenceValidator;
 import io.srrrs.topology.RejectReason;
@@ -11,23 +13,13 @@ import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.apache.kafka.common.config.types.Password;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The sources by scheme, and the size limit every payload is held to, whatever its source says.
@@ -84,44 +76,23 @@ public final class PayloadSources implements AutoCloseable {
     }
 
     private static S3Client s3Client(TopologyConfig c) {
-        S3ClientBuilder b = S3Client.builder()
-                .region(Region.of(c.getString(TopologyConfig.S3_REGION)))
-                .forcePathStyle(c.getBoolean(TopologyConfig.S3_PATH_STYLE))
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         String endpoint = c.getString(TopologyConfig.S3_ENDPOINT);
-        if (!endpoint.isBlank()) {
-            b.endpointOverride(URI.create(endpoint));
-        }
         Password access = c.getPassword(TopologyConfig.S3_ACCESS_KEY);
         Password secret = c.getPassword(TopologyConfig.S3_SECRET_KEY);
-        b.credentialsProvider(access == null || secret == null ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(access.value(), secret.value())));
         String truststore = c.getString(TopologyConfig.S3_TRUSTSTORE);
-        ApacheHttpClient.Builder http = ApacheHttpClient.builder();
-        if (!truststore.isBlank()) {
-            TrustManagerFactory tmf = trust(truststore, c.getPassword(TopologyConfig.S3_TRUSTSTORE_PASSWORD));
-            http.tlsTrustManagersProvider(tmf::getTrustManagers);
-        }
-        return b.httpClient(http.build()).build();
+        Password truststorePassword = c.getPassword(TopologyConfig.S3_TRUSTSTORE_PASSWORD);
+        return StoreClients.s3(new StoreConfig(endpoint.isBlank() ? null : URI.create(endpoint),
+                c.getString(TopologyConfig.S3_REGION), c.getBoolean(TopologyConfig.S3_PATH_STYLE),
+                access == null ? null : access.value(), secret == null ? null : secret.value(),
+                truststore.isBlank() ? null : Path.of(truststore),
+                truststorePassword == null ? null : truststorePassword.value(), 3, Duration.ofMillis(200),
+                Duration.ofSeconds(5)));
     }
 
     private static SSLContext context(String truststore, Password password) {
         try {
             return Tls.clientContext(truststore.isBlank() ? null : Path.of(truststore),
                     password == null ? null : password.value().toCharArray(), "PKCS12");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load trust store " + truststore + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static TrustManagerFactory trust(String truststore, Password password) {
-        try (InputStream in = java.nio.file.Files.newInputStream(Path.of(truststore))) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password == null ? null : password.value().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            return tmf;
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load trust store " + truststore + ": " + e.getMessage(), e);
         }

@@ -1,0 +1,373 @@
+package io.srrrs.client;
+
+import io.srrrs.crypto.CiphertextException;
+import io.srrrs.crypto.ObjectDecryptor;
+import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.CiphertextLayout;
+import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.kms.DataKey;
+import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.crypto.kms.WrappedDek;
+import io.srrrs.store.SseC;
+import io.srrrs.store.StoreClients;
+import io.srrrs.store.StoreConfig;
+import io.srrrs.store.StoreException;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Reads SRRRS objects back: whole or streamed ({@link #open}), by plaintext byte range
+ * ({@link #openRange}, fetching only the segments needed), or just their metadata
+ * ({@link #inspect}); and moves an object's DEK to another KEK ({@link #rewrap}) with a
+ * server-side copy, downloading nothing.
+ *
+ * <p>Every byte returned has been authenticated; anything that is not an intact SRRRS object
+ * written for this bucket and key is refused with the {@link CiphertextException} subclass that
+ * names why. DEKs come through the given {@link Kms} (use a {@code KmsStack} for its unwrap
+ * cache). SSE-C objects are read with their SSE-C key, derived from the DEK, sent automatically.
+ * Store failures are {@link StoreException}s (unchecked, as the AWS SDK's are).
+ */
+public final class SrrrsClient implements AutoCloseable {
+
+    /** CopyObject handles up to 5 GiB; larger objects are copied part by part. */
+    static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
+    private static final long COPY_PART_SIZE = 1L << 30;
+
+    private final S3Client s3;
+    private final Kms kms;
+    private final boolean ownsS3;
+    private final boolean https;
+    private final long singleCopyLimit;
+
+    private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, long singleCopyLimit) {
+        this.s3 = Objects.requireNonNull(s3, "s3");
+        this.kms = Objects.requireNonNull(kms, "kms");
+        this.ownsS3 = ownsS3;
+        this.https = https;
+        this.singleCopyLimit = singleCopyLimit;
+    }
+
+    /** A client for the store described by {@code store}; it builds and owns its S3 client. */
+    public static SrrrsClient create(StoreConfig store, Kms kms) {
+        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, SINGLE_COPY_LIMIT);
+    }
+
+    /** A client over an S3 client the caller configured and closes ({@code https}: whether it speaks TLS). */
+    public static SrrrsClient create(S3Client s3, boolean https, Kms kms) {
+        return new SrrrsClient(s3, false, https, kms, SINGLE_COPY_LIMIT);
+    }
+
+    /** As {@link #create(StoreConfig, Kms)}, copying part by part above {@code singleCopyLimit} (tests). */
+    static SrrrsClient create(StoreConfig store, Kms kms, long singleCopyLimit) {
+        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, singleCopyLimit);
+    }
+
+    // ---- reading --------------------------------------------------------------------------------
+
+    /** The object's metadata and sizes; nothing is decrypted (an SSE-C object needs its DEK unwrapped). */
+    public ObjectInfo inspect(String bucket, String key) throws IOException, KmsException {
+        return describe(new ObjectIdentity(bucket, key)).info;
+    }
+
+    /** The whole object's verified plaintext, streamed in constant memory. Close the stream. */
+    public InputStream open(String bucket, String key) throws IOException, KmsException {
+        ObjectIdentity id = new ObjectIdentity(bucket, key);
+        Described d = describe(id);
+        ObjectDecryptor dec = decryptor(d.info);
+        try {
+            SseC sse = d.info.sseC() ? sseC(dec) : null;
+            InputStream body;
+            try {
+                body = s3.getObject(b -> {
+                    b.bucket(bucket).key(key);
+                    withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+                });
+            } catch (SdkException e) {
+                throw StoreException.classify("GetObject", bucket, key, e, sse != null);
+            }
+            return closingBoth(dec.decrypt(body), dec);
+        } catch (IOException | RuntimeException e) {
+            dec.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Plaintext bytes {@code [offset, offset + length)} (clamped to the object's end): one ranged
+     * GET of just the segments that hold them, each authenticated.
+     */
+    public InputStream openRange(String bucket, String key, long offset, long length) throws IOException, KmsException {
+        ObjectIdentity id = new ObjectIdentity(bucket, key);
+        Described d = describe(id);
+        ObjectDecryptor dec = decryptor(d.info);
+        try {
+            SseC sse = d.info.sseC() ? sseC(dec) : null;
+            InputStream range = dec.decryptRange(new S3CiphertextSource(s3, bucket, key, d.info.objectLength(), sse),
+                    offset, length);
+            return closingBoth(range, dec);
+        } catch (IOException | RuntimeException e) {
+            dec.close();
+            throw e;
+        }
+    }
+
+    /** Reads the whole plaintext into memory: for small objects. */
+    public byte[] readAll(String bucket, String key) throws IOException, KmsException {
+        try (InputStream in = open(bucket, key)) {
+            return in.readAllBytes();
+        }
+    }
+
+    // ---- rewrap ---------------------------------------------------------------------------------
+
+    /**
+     * Moves the object's DEK under {@code targetKek} (an alias or id) with the KMS's rewrap and
+     * replaces the object's metadata with a server-side copy onto itself: no data is downloaded
+     * and the ciphertext does not change. For an SSE-C object the copy carries the copy-source
+     * SSE-C headers, and its metadata companion is updated after the copy succeeded.
+     *
+     * @throws StoreException {@link StoreException.Kind#SSE_C_REJECTED} where the store cannot copy
+     *                        an SSE-C object server-side (Ceph RGW 16 answers 501)
+     */
+    public ObjectInfo rewrap(String bucket, String key, String targetKek) throws IOException, KmsException {
+        ObjectIdentity id = new ObjectIdentity(bucket, key);
+        Described d = describe(id);
+        KekId target = kms.resolve(targetKek);
+        WrappedDek rewrapped = kms.rewrap(d.info.metadata().wrappedDek(), d.info.metadata().context(), target);
+        ObjectMetadata updated = d.info.metadata().withWrappedDek(rewrapped);
+        Map<String, String> metadata = new HashMap<>(d.info.userMetadata());
+        metadata.putAll(updated.toMap());
+        SseC sse = null;
+        if (d.info.sseC()) {
+            try (ObjectDecryptor dec = decryptor(d.info)) {
+                sse = sseC(dec);
+            }
+        }
+        if (d.info.objectLength() <= singleCopyLimit) {
+            copyOntoItself(id, metadata, d.info.contentType(), sse);
+        } else {
+            copyPartByPart(id, metadata, d.info.contentType(), sse, d.info.objectLength());
+        }
+        if (d.info.sseC()) {
+            String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + key;
+            try {
+                s3.putObject(b -> b.bucket(bucket).key(companion).metadata(updated.toMap())
+                        .contentType("application/x-srrrs-metadata"), RequestBody.empty());
+            } catch (SdkException e) {
+                throw StoreException.classify("PutObject (SSE-C metadata companion)", bucket, companion, e, false);
+            }
+        }
+        return new ObjectInfo(id, d.info.objectLength(), d.info.plaintextLength(), updated, d.info.contentType(),
+                d.info.userMetadata());
+    }
+
+    private void copyOntoItself(ObjectIdentity id, Map<String, String> metadata, String contentType, SseC sse) {
+        try {
+            s3.copyObject(b -> {
+                b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
+                        .metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(contentType);
+                if (sse != null) {
+                    b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
+                            .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
+                            .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
+                            .sseCustomerKeyMD5(sse.keyMd5Base64());
+                }
+            });
+        } catch (SdkException e) {
+            throw copyFailure(id, e, sse != null);
+        }
+    }
+
+    private void copyPartByPart(ObjectIdentity id, Map<String, String> metadata, String contentType, SseC sse,
+                                long length) {
+        String uploadId;
+        try {
+            uploadId = s3.createMultipartUpload(b -> {
+                b.bucket(id.bucket()).key(id.key()).metadata(metadata).contentType(contentType);
+                withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+            }).uploadId();
+        } catch (SdkException e) {
+            throw copyFailure(id, e, sse != null);
+        }
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            long partSize = Math.max(5L * 1024 * 1024, Math.min(COPY_PART_SIZE, singleCopyLimit));
+            for (long start = 0; start < length; start += partSize) {
+                long end = Math.min(length, start + partSize) - 1;
+                int number = parts.size() + 1;
+                long from = start;
+                String etag = s3.uploadPartCopy(b -> {
+                    b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
+                            .uploadId(uploadId).partNumber(number).copySourceRange("bytes=" + from + "-" + end);
+                    if (sse != null) {
+                        b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
+                                .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
+                                .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
+                                .sseCustomerKeyMD5(sse.keyMd5Base64());
+                    }
+                }).copyPartResult().eTag();
+                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(b -> b.bucket(id.bucket()).key(id.key()).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(parts)));
+        } catch (SdkException e) {
+            try {
+                s3.abortMultipartUpload(b -> b.bucket(id.bucket()).key(id.key()).uploadId(uploadId));
+            } catch (SdkException ignored) {
+                // the failure below is what matters
+            }
+            throw copyFailure(id, e, sse != null);
+        }
+    }
+
+    private static StoreException copyFailure(ObjectIdentity id, SdkException e, boolean sseC) {
+        StoreException failure = StoreException.classify("CopyObject", id.bucket(), id.key(), e, false);
+        if (sseC && e instanceof S3Exception s3e && s3e.statusCode() == 501) {
+            return new StoreException(StoreException.Kind.SSE_C_REJECTED, failure.getMessage()
+                    + ". This store cannot copy an SSE-C object server-side (Ceph RGW 16 answers 501 NotImplemented), "
+                    + "so its DEK cannot be rewrapped without downloading it; nothing was changed.", e);
+        }
+        return failure;
+    }
+
+    // ---- internals ------------------------------------------------------------------------------
+
+    /** An object's info; for SSE-C objects found through their metadata companion. */
+    private record Described(ObjectInfo info) {
+    }
+
+    private Described describe(ObjectIdentity id) throws IOException, KmsException {
+        HeadObjectResponse head;
+        try {
+            head = s3.headObject(b -> b.bucket(id.bucket()).key(id.key()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 400 || e.statusCode() == 403) {
+                return describeSseC(id, e);
+            }
+            throw StoreException.classify("HeadObject", id.bucket(), id.key(), e, false);
+        } catch (SdkException e) {
+            throw StoreException.classify("HeadObject", id.bucket(), id.key(), e, false);
+        }
+        ObjectMetadata metadata = ObjectMetadata.fromMap(head.metadata());
+        return new Described(info(id, head, metadata));
+    }
+
+    /** A HEAD refused without an SSE-C key: read the companion, derive the key, HEAD again with it. */
+    private Described describeSseC(ObjectIdentity id, S3Exception refused) throws IOException, KmsException {
+        String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + id.key();
+        HeadObjectResponse meta;
+        try {
+            meta = s3.headObject(b -> b.bucket(id.bucket()).key(companion));
+        } catch (SdkException e) {
+            throw StoreException.classify("HeadObject", id.bucket(), id.key(), refused, false);
+        }
+        ObjectMetadata metadata = ObjectMetadata.fromMap(meta.metadata());
+        if (!metadata.sseC()) {
+            throw StoreException.classify("HeadObject", id.bucket(), id.key(), refused, false);
+        }
+        if (!https) {
+            throw new StoreException(StoreException.Kind.PERMANENT, "s3://" + id + " is stored with SSE-C, which is "
+                    + "never sent over plain http; use the store's https endpoint", null);
+        }
+        ObjectInfo partial = new ObjectInfo(id, -1, -1, metadata, null, Map.of());
+        try (ObjectDecryptor dec = decryptor(partial)) {
+            SseC sse = sseC(dec);
+            HeadObjectResponse head;
+            try {
+                head = s3.headObject(b -> {
+                    b.bucket(id.bucket()).key(id.key());
+                    withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
+                });
+            } catch (SdkException e) {
+                throw StoreException.classify("HeadObject", id.bucket(), id.key(), e, true);
+            }
+            ObjectMetadata own = ObjectMetadata.fromMap(head.metadata());
+            if (!own.header().equals(metadata.header())) {
+                throw CiphertextException.of(CiphertextException.Failure.HEADER_MISMATCH,
+                        "the SSE-C metadata companion describes another object than s3://" + id);
+            }
+            return new Described(info(id, head, own));
+        }
+    }
+
+    private static ObjectInfo info(ObjectIdentity id, HeadObjectResponse head, ObjectMetadata metadata)
+            throws CiphertextException {
+        long length = head.contentLength();
+        long plaintext = new CiphertextLayout(metadata.header().segmentSize()).plaintextLength(length);
+        Map<String, String> user = new HashMap<>();
+        head.metadata().forEach((k, v) -> {
+            if (!k.toLowerCase(Locale.ROOT).startsWith(ObjectMetadata.PREFIX)) {
+                user.put(k, v);
+            }
+        });
+        return new ObjectInfo(id, length, plaintext, metadata, head.contentType(), Map.copyOf(user));
+    }
+
+    private ObjectDecryptor decryptor(ObjectInfo info) throws IOException, KmsException {
+        ObjectMetadata m = info.metadata();
+        try (DataKey dek = kms.unwrap(m.wrappedDek(), m.context())) {
+            return ObjectDecryptor.open(m.header(), dek, info.identity(), m.context());
+        }
+    }
+
+    private SseC sseC(ObjectDecryptor dec) {
+        byte[] key = dec.sseCKey();
+        try {
+            return SseC.of(key);
+        } finally {
+            Arrays.fill(key, (byte) 0);
+        }
+    }
+
+    private static void withSseC(SseC sse, java.util.function.Consumer<String> algorithm,
+                                 java.util.function.Consumer<String> key, java.util.function.Consumer<String> md5) {
+        if (sse != null) {
+            algorithm.accept(sse.algorithm());
+            key.accept(sse.keyBase64());
+            md5.accept(sse.keyMd5Base64());
+        }
+    }
+
+    private static InputStream closingBoth(InputStream in, ObjectDecryptor dec) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    dec.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (ownsS3) {
+            s3.close();
+        }
+    }
+}
