@@ -28,8 +28,12 @@ public final class BenchMain {
             TopologyBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        if (suite.equals("store")) {
+            StoreBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (!suite.equals("crypto")) {
-            System.err.println("unknown benchmark suite '" + suite + "'; known: crypto, topology");
+            System.err.println("unknown benchmark suite '" + suite + "'; known: crypto, topology, store");
             System.exit(2);
         }
         ChainedOptionsBuilder options = new OptionsBuilder()

@@ -25,10 +25,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -87,21 +89,52 @@ public final class SrrrsClient implements AutoCloseable {
         return describe(new ObjectIdentity(bucket, key)).info;
     }
 
-    /** The whole object's verified plaintext, streamed in constant memory. Close the stream. */
+    /**
+     * The whole object's verified plaintext, streamed in constant memory. Close the stream. One
+     * GET: the metadata comes with the body. An SSE-C object (refused without its key) costs a
+     * HEAD of its metadata companion and a HEAD with the derived key first.
+     */
     public InputStream open(String bucket, String key) throws IOException, KmsException {
         ObjectIdentity id = new ObjectIdentity(bucket, key);
-        Described d = describe(id);
-        ObjectDecryptor dec = decryptor(d.info);
+        ResponseInputStream<GetObjectResponse> body;
         try {
-            SseC sse = d.info.sseC() ? sseC(dec) : null;
+            body = s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 400 || e.statusCode() == 403) {
+                return openSseC(describeSseC(id, e).info);
+            }
+            throw StoreException.classify("GetObject", bucket, key, e, false);
+        } catch (SdkException e) {
+            throw StoreException.classify("GetObject", bucket, key, e, false);
+        }
+        ObjectDecryptor dec = null;
+        try {
+            GetObjectResponse r = body.response();
+            ObjectInfo info = info(id, r.contentLength(), r.contentType(), r.metadata(),
+                    ObjectMetadata.fromMap(r.metadata()));
+            dec = decryptor(info);
+            return closingBoth(dec.decrypt(body), dec);
+        } catch (IOException | RuntimeException e) {
+            body.abort();
+            if (dec != null) {
+                dec.close();
+            }
+            throw e;
+        }
+    }
+
+    private InputStream openSseC(ObjectInfo info) throws IOException, KmsException {
+        ObjectDecryptor dec = decryptor(info);
+        try {
+            SseC sse = sseC(dec);
             InputStream body;
             try {
                 body = s3.getObject(b -> {
-                    b.bucket(bucket).key(key);
+                    b.bucket(info.identity().bucket()).key(info.identity().key());
                     withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
                 });
             } catch (SdkException e) {
-                throw StoreException.classify("GetObject", bucket, key, e, sse != null);
+                throw StoreException.classify("GetObject", info.identity().bucket(), info.identity().key(), e, true);
             }
             return closingBoth(dec.decrypt(body), dec);
         } catch (IOException | RuntimeException e) {
@@ -144,8 +177,9 @@ public final class SrrrsClient implements AutoCloseable {
      * and the ciphertext does not change. For an SSE-C object the copy carries the copy-source
      * SSE-C headers, and its metadata companion is updated after the copy succeeded.
      *
-     * @throws StoreException {@link StoreException.Kind#SSE_C_REJECTED} where the store cannot copy
-     *                        an SSE-C object server-side (Ceph RGW 16 answers 501)
+     * @throws StoreException {@link StoreException.Kind#SSE_C_REJECTED} where the store can copy an
+     *                        SSE-C object server-side neither whole (CopyObject; Ceph RGW 16 answers
+     *                        501) nor part by part (UploadPartCopy, which Ceph RGW 16 does)
      */
     public ObjectInfo rewrap(String bucket, String key, String targetKek) throws IOException, KmsException {
         ObjectIdentity id = new ObjectIdentity(bucket, key);
@@ -162,7 +196,15 @@ public final class SrrrsClient implements AutoCloseable {
             }
         }
         if (d.info.objectLength() <= singleCopyLimit) {
-            copyOntoItself(id, metadata, d.info.contentType(), sse);
+            try {
+                copyOntoItself(id, metadata, d.info.contentType(), sse);
+            } catch (StoreException e) {
+                if (sse == null || e.kind() != StoreException.Kind.SSE_C_REJECTED) {
+                    throw e;
+                }
+                // Ceph RGW 16 cannot CopyObject from an SSE-C source (501) but does UploadPartCopy.
+                copyPartByPart(id, metadata, d.info.contentType(), sse, d.info.objectLength());
+            }
         } else {
             copyPartByPart(id, metadata, d.info.contentType(), sse, d.info.objectLength());
         }
@@ -192,7 +234,7 @@ public final class SrrrsClient implements AutoCloseable {
                 }
             });
         } catch (SdkException e) {
-            throw copyFailure(id, e, sse != null);
+            throw copyFailure("CopyObject", id, e, sse != null);
         }
     }
 
@@ -205,7 +247,7 @@ public final class SrrrsClient implements AutoCloseable {
                 withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
             }).uploadId();
         } catch (SdkException e) {
-            throw copyFailure(id, e, sse != null);
+            throw copyFailure("CreateMultipartUpload", id, e, sse != null);
         }
         try {
             List<CompletedPart> parts = new ArrayList<>();
@@ -234,16 +276,16 @@ public final class SrrrsClient implements AutoCloseable {
             } catch (SdkException ignored) {
                 // the failure below is what matters
             }
-            throw copyFailure(id, e, sse != null);
+            throw copyFailure("UploadPartCopy", id, e, sse != null);
         }
     }
 
-    private static StoreException copyFailure(ObjectIdentity id, SdkException e, boolean sseC) {
-        StoreException failure = StoreException.classify("CopyObject", id.bucket(), id.key(), e, false);
+    static StoreException copyFailure(String operation, ObjectIdentity id, SdkException e, boolean sseC) {
+        StoreException failure = StoreException.classify(operation, id.bucket(), id.key(), e, false);
         if (sseC && e instanceof S3Exception s3e && s3e.statusCode() == 501) {
             return new StoreException(StoreException.Kind.SSE_C_REJECTED, failure.getMessage()
-                    + ". This store cannot copy an SSE-C object server-side (Ceph RGW 16 answers 501 NotImplemented), "
-                    + "so its DEK cannot be rewrapped without downloading it; nothing was changed.", e);
+                    + ". This store cannot copy an SSE-C object server-side, so its DEK cannot be rewrapped "
+                    + "without downloading the object; nothing was changed.", e);
         }
         return failure;
     }
@@ -310,15 +352,19 @@ public final class SrrrsClient implements AutoCloseable {
 
     private static ObjectInfo info(ObjectIdentity id, HeadObjectResponse head, ObjectMetadata metadata)
             throws CiphertextException {
-        long length = head.contentLength();
+        return info(id, head.contentLength(), head.contentType(), head.metadata(), metadata);
+    }
+
+    private static ObjectInfo info(ObjectIdentity id, long length, String contentType, Map<String, String> stored,
+                                   ObjectMetadata metadata) throws CiphertextException {
         long plaintext = new CiphertextLayout(metadata.header().segmentSize()).plaintextLength(length);
         Map<String, String> user = new HashMap<>();
-        head.metadata().forEach((k, v) -> {
+        stored.forEach((k, v) -> {
             if (!k.toLowerCase(Locale.ROOT).startsWith(ObjectMetadata.PREFIX)) {
                 user.put(k, v);
             }
         });
-        return new ObjectInfo(id, length, plaintext, metadata, head.contentType(), Map.copyOf(user));
+        return new ObjectInfo(id, length, plaintext, metadata, contentType, Map.copyOf(user));
     }
 
     private ObjectDecryptor decryptor(ObjectInfo info) throws IOException, KmsException {

@@ -49,14 +49,22 @@ final class ObjectWriter {
 
     void putObject(ObjectAssembly a) {
         if (a.sseC()) {
+            // The companion first: an SSE-C object is never visible without its readable metadata.
             writeCompanion(a);
         }
-        call("PutObject", a, sse -> s3.putObject(b -> {
-            b.bucket(a.identity.bucket()).key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType);
-            if (sse != null) {
-                b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
+        try {
+            call("PutObject", a, sse -> s3.putObject(b -> {
+                b.bucket(a.identity.bucket()).key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType);
+                if (sse != null) {
+                    b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
+                }
+            }, a.part.body()));
+        } catch (StoreException e) {
+            if (a.sseC() && !e.isTransient()) {
+                deleteCompanion(a); // the object will never come: leave no companion without it
             }
-        }, a.part.body()));
+            throw e;
+        }
     }
 
     /** Starts the object's multipart upload, first aborting uploads of the same key left by a crash. */
@@ -95,6 +103,9 @@ final class ObjectWriter {
             if (failure.kind() == StoreException.Kind.NOT_FOUND && exists(a)) {
                 return;
             }
+            if (a.sseC() && !failure.isTransient()) {
+                deleteCompanion(a);
+            }
             throw failure;
         }
     }
@@ -107,6 +118,15 @@ final class ObjectWriter {
                     .contentType("application/x-srrrs-metadata"), RequestBody.empty());
         } catch (SdkException e) {
             throw StoreException.classify("PutObject (SSE-C metadata companion)", a.identity.bucket(), companion, e, false);
+        }
+    }
+
+    private void deleteCompanion(ObjectAssembly a) {
+        String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + a.identity.key();
+        try {
+            s3.deleteObject(b -> b.bucket(a.identity.bucket()).key(companion));
+        } catch (SdkException e) {
+            LOG.warn("could not delete s3://{}/{} after its object failed: {}", a.identity.bucket(), companion, e.getMessage());
         }
     }
 

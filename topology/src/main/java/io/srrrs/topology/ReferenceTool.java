@@ -12,6 +12,7 @@ import io.srrrs.serdes.registry.RegistryConfig;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,7 +47,8 @@ public final class ReferenceTool {
         if (args.length == 0 || args[0].equals("--help")) {
             System.out.println("usage: publish --config F (--file PATH | --inline TEXT | --uri URI) --bucket B --key K"
                     + " [--context k=v]... [--id ID]\n       watch --config F [--seconds N]\n"
-                    + "       keys --config F (--create NAME | --rotate NAME | --disable NAME | --enable NAME | --list all)");
+                    + "       keys --config F (--create NAME | --rotate NAME | --disable NAME | --enable NAME | --list all)\n"
+                    + "       sse-c-keypair --out FILE");
             return;
         }
         Map<String, String> opts = new LinkedHashMap<>();
@@ -67,13 +69,17 @@ public final class ReferenceTool {
                 opts.put(name.substring(2), value);
             }
         }
+        if (args[0].equals("sse-c-keypair")) {
+            sseCKeyPair(Path.of(required(opts, "out")));
+            return;
+        }
         TopologyConfig config = TopologyConfig.load(opts.containsKey("config") ? Path.of(opts.get("config")) : null,
                 System.getenv());
         switch (args[0]) {
             case "publish" -> publish(config, opts, context);
             case "watch" -> watch(config, Integer.parseInt(opts.getOrDefault("seconds", "30")));
             case "keys" -> keys(config, opts);
-            default -> fail("unknown command " + args[0] + " (publish, watch, keys)");
+            default -> fail("unknown command " + args[0] + " (publish, watch, keys, sse-c-keypair)");
         }
     }
 
@@ -151,6 +157,24 @@ public final class ReferenceTool {
             store.listKeks().forEach(k -> System.out.println(k.name() + "  v" + k.primaryVersion() + "  " + k.state()
                     + (k.aliases().isEmpty() ? "" : "  aliases " + k.aliases())));
         }
+    }
+
+    /**
+     * A key pair for SSE-C: the private half in {@code out} (owner-only), for the sink's
+     * {@code srrrs.sse-c.private.key.file}; the public half printed, for the topology's
+     * {@code srrrs.sse-c.sink.public.key}.
+     */
+    static void sseCKeyPair(Path out) throws java.io.IOException {
+        if (Files.exists(out)) {
+            fail(out + " exists; not overwriting a sink's private key");
+        }
+        io.srrrs.crypto.SseCKeySealer.KeyPair pair = io.srrrs.crypto.SseCKeySealer.generateKeyPair();
+        Files.createFile(out, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(out, pair.privateKeyBase64() + "\n");
+        System.out.println("sink private key written to " + out + " (give the connector "
+                + "srrrs.sse-c.private.key.file=" + out.toAbsolutePath() + ")");
+        System.out.println("topology: " + TopologyConfig.SSE_C_SINK_PUBLIC_KEY + "=" + pair.publicKeyBase64());
     }
 
     private static Map<String, Object> clientProperties(TopologyConfig config) {

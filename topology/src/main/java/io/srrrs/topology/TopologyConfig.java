@@ -128,7 +128,7 @@ public final class TopologyConfig extends AbstractConfig {
             .define(DEDUP_RETENTION, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), Importance.LOW,
                     "How long a processed reference id is remembered to refuse duplicates.")
             .define(SSE_C_SINK_PUBLIC_KEY, Type.STRING, "", Importance.MEDIUM,
-                    "The sink's X25519 public key (base64; srrrs sse-c keygen makes a pair). With it, references "
+                    "The sink's X25519 public key (base64; bin/encryptor sse-c-keypair makes a pair). With it, references "
                             + "asking for sseC get their object's SSE-C key sealed to the sink in chunk 0; without it "
                             + "they go to the DLQ as SSE_C_NOT_AVAILABLE.")
             .define(TRANSIENT_MAX_ATTEMPTS, Type.INT, 5, Range.between(1, 100), Importance.LOW,

@@ -56,7 +56,7 @@ final class ItStack {
 
     static synchronized ItStack get() throws Exception {
         if (instance == null) {
-            Path dir = Files.createTempDirectory("srrrs-it-");
+            Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "it-stack-");
             instance = new ItStack(dir);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 instance.registry.close();
