@@ -1,0 +1,127 @@
+package io.srrrs.cli;
+
+import io.srrrs.crypto.kms.KmsConfig;
+import io.srrrs.crypto.kms.local.LocalKeystoreKms;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The KEKs of the local keystore ({@code kms.type=local}). A running topology and client see
+ * changes at their next KMS call: the keystore is re-read when the file changes.
+ */
+@Command(name = "keys", mixinStandardHelpOptions = true,
+        description = {"Manage the KEKs of the local KMS keystore (kms.type=local).",
+                "Disabling a KEK is crypto-shredding: objects under it no longer decrypt once readers' unwrap",
+                "caches expire (kms.unwrap.cache.ttl.ms); enable brings them back, as long as the key exists."},
+        subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Rotate.class,
+                KeysCommand.Disable.class, KeysCommand.Enable.class})
+final class KeysCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static LocalKeystoreKms open(SrrrsCommand.Common common) {
+        Map<String, String> kms = common.config().topology().kmsConfig();
+        if (!"local".equals(kms.getOrDefault(KmsConfig.TYPE, "local"))) {
+            throw new CliException("keys manages the local keystore; this configuration uses kms.type="
+                    + kms.get(KmsConfig.TYPE) + " (manage those keys in that KMS)");
+        }
+        return LocalKeystoreKms.openOrCreate(Path.of(KmsConfig.required(kms, "kms.local.keystore")),
+                KmsConfig.secret(kms, "kms.local.password"));
+    }
+
+    static void print(LocalKeystoreKms.KekInfo k) {
+        System.out.printf("%-24s v%-3d %-8s versions %s%s%n", k.name(), k.primaryVersion(), k.state(), k.versions(),
+                k.aliases().isEmpty() ? "" : "  aliases " + k.aliases());
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the KEKs: name, primary version, state.")
+    static final class ListKeys implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalKeystoreKms kms = open(common)) {
+                kms.listKeks().forEach(KeysCommand::print);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a KEK (a fresh AES-256 key, version 1).")
+    static final class Create implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalKeystoreKms kms = open(common)) {
+                print(kms.createKek(name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true,
+            description = "Add a new version and make it primary; objects under older versions still decrypt.")
+    static final class Rotate implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalKeystoreKms kms = open(common)) {
+                print(kms.rotate(name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disable a KEK: no new DEKs, no unwrap (crypto-shredding, reversible with enable).")
+    static final class Disable implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalKeystoreKms kms = open(common)) {
+                print(kms.disable(name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled KEK again.")
+    static final class Enable implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        public Integer call() throws Exception {
+            try (LocalKeystoreKms kms = open(common)) {
+                print(kms.enable(name));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,335 @@
+package io.srrrs.cli;
+
+import io.srrrs.client.ObjectInfo;
+import io.srrrs.client.SrrrsClient;
+import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.schemas.PayloadReference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/** The daily tools on objects: publish, get, ls, inspect, rewrap. */
+final class ObjectCommands {
+
+    private ObjectCommands() {
+    }
+
+    /** Files up to this size are sent inline with {@code --inline}; larger ones always by reference. */
+    static final long INLINE_LIMIT = 512 * 1024;
+
+    @Command(name = "publish", mixinStandardHelpOptions = true,
+            description = {"Publish references to files (or every file under a directory) to the input topic.",
+                    "Each becomes an object BUCKET/PREFIX<file name or path under the directory>. Files are sent",
+                    "by file: URI (they must be under a --file-root of the stack) with their SHA-256, which the",
+                    "topology verifies; --inline sends small files' bytes in the reference itself."})
+    static final class Publish implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories.")
+        List<Path> paths;
+
+        @Option(names = "--bucket", paramLabel = "BUCKET", description = "Destination bucket (default: the stack's).")
+        String bucket;
+
+        @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prepended to every object key.")
+        String prefix;
+
+        @Option(names = "--kek", paramLabel = "NAME", description = "KEK alias or id (default: the topology's policy).")
+        String kek;
+
+        @Option(names = "--context", paramLabel = "KEY=VALUE", description = "Encryption context label (repeatable), e.g. tenant=acme.")
+        Map<String, String> context = new LinkedHashMap<>();
+
+        @Option(names = "--sse-c", description = "Also upload with SSE-C (the store must support it, over TLS).")
+        boolean sseC;
+
+        @Option(names = "--inline", description = "Send files up to 512 KiB inline instead of by file: URI.")
+        boolean inline;
+
+        @Option(names = "--content-type", paramLabel = "TYPE", description = "Content type of every object.")
+        String contentType;
+
+        @Option(names = "--no-wait", description = "Return once Kafka has the references; do not wait for the objects.")
+        boolean noWait;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+                description = "How long to wait for the objects. Default: ${DEFAULT-VALUE}.")
+        int timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            CliConfig config = common.config();
+            String target = bucket != null ? bucket : config.bucket();
+            if (target == null) {
+                throw new CliException("no bucket: give --bucket");
+            }
+            Map<Path, String> files = new LinkedHashMap<>();
+            for (Path p : paths) {
+                if (Files.isDirectory(p)) {
+                    try (Stream<Path> walk = Files.walk(p)) {
+                        walk.filter(Files::isRegularFile).sorted()
+                                .forEach(f -> files.put(f, prefix + p.relativize(f).toString().replace('\\', '/')));
+                    }
+                } else if (Files.isRegularFile(p)) {
+                    files.put(p, prefix + p.getFileName());
+                } else {
+                    throw new CliException(p + ": no such file or directory");
+                }
+            }
+            if (files.isEmpty()) {
+                throw new CliException("nothing to publish: the directories hold no files");
+            }
+            try (Pipeline pipeline = new Pipeline(config); S3Client s3 = config.s3()) {
+                if (!noWait) {
+                    pipeline.watchDlq();
+                }
+                Map<String, Pipeline.Outcome> pending = new LinkedHashMap<>();
+                Progress sending = new Progress("publishing", files.size());
+                for (Map.Entry<Path, String> e : files.entrySet()) {
+                    PayloadReference.Builder b = inline && Files.size(e.getKey()) <= INLINE_LIMIT
+                            ? Pipeline.inlineReference(Files.readAllBytes(e.getKey()))
+                            : Pipeline.fileReference(e.getKey());
+                    PayloadReference ref = Pipeline.finish(b, target, e.getValue(), kek, context, sseC, contentType);
+                    Pipeline.await(pipeline.publish(ref));
+                    pending.put(ref.getId().toString(), new Pipeline.Outcome(ref.getId().toString(), target, e.getValue(),
+                            System.nanoTime(), null, null));
+                    sending.advance(1, e.getValue());
+                }
+                sending.done("published " + files.size() + " reference(s) to "
+                        + config.topology().getString(io.srrrs.topology.TopologyConfig.INPUT_TOPIC));
+                if (noWait) {
+                    pending.values().forEach(o -> System.out.println(o.id() + "  s3://" + o.bucket() + "/" + o.key()));
+                    return 0;
+                }
+                Progress landing = new Progress("waiting for the objects", pending.size());
+                Map<String, Pipeline.Outcome> outcomes = pipeline.awaitOutcomes(pending, s3, Duration.ofSeconds(timeout),
+                        landing);
+                landing.done("");
+                int failed = 0;
+                for (Pipeline.Outcome o : outcomes.values()) {
+                    if (o.landed()) {
+                        System.out.printf(Locale.ROOT, "stored   s3://%s/%s  (%.0f ms)%n", o.bucket(), o.key(), o.latencyMillis());
+                    } else if (o.rejected() != null) {
+                        failed++;
+                        System.out.printf("REFUSED  s3://%s/%s  %s/%s: %s%n", o.bucket(), o.key(), o.rejected().getStage(),
+                                o.rejected().getReason(), o.rejected().getMessage());
+                    } else {
+                        failed++;
+                        System.out.printf("PENDING  s3://%s/%s  not stored after %d s (is the stack running? srrrs status)%n",
+                                o.bucket(), o.key(), timeout);
+                    }
+                }
+                return failed == 0 ? 0 : 1;
+            }
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = {"Decrypt an object to a file or stdout. Every byte is authenticated before it is written;",
+                    "with --range only the segments holding those bytes are fetched."})
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Parameters(index = "0", paramLabel = "BUCKET/KEY", description = "The object (s3:// optional).")
+        String location;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here (default: stdout).")
+        Path output;
+
+        @Option(names = "--range", paramLabel = "FIRST-LAST", description = "Plaintext bytes FIRST to LAST inclusive, as HTTP ranges.")
+        String range;
+
+        @Override
+        public Integer call() throws Exception {
+            CliConfig config = common.config();
+            List<String> bk = Pipeline.splitBucketKey(location, config);
+            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+                ObjectInfo info = client.inspect(bk.get(0), bk.get(1));
+                long offset = 0;
+                long length = info.plaintextLength();
+                if (range != null) {
+                    String[] parts = range.split("-", 2);
+                    try {
+                        offset = Long.parseLong(parts[0]);
+                        long last = parts.length > 1 && !parts[1].isEmpty() ? Long.parseLong(parts[1]) : info.plaintextLength() - 1;
+                        length = Math.min(last, info.plaintextLength() - 1) - offset + 1;
+                    } catch (NumberFormatException e) {
+                        throw new CliException("--range takes FIRST-LAST, e.g. 0-1023");
+                    }
+                    if (offset < 0 || length <= 0) {
+                        throw new CliException("--range " + range + " is outside the object's " + info.plaintextLength() + " bytes");
+                    }
+                }
+                try (InputStream in = range == null ? client.open(bk.get(0), bk.get(1))
+                        : client.openRange(bk.get(0), bk.get(1), offset, length)) {
+                    if (output == null) {
+                        in.transferTo(System.out);
+                        System.out.flush();
+                        return 0;
+                    }
+                    // Written beside the target and moved into place only once fully verified.
+                    Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".srrrs-partial");
+                    Progress progress = new Progress("decrypting", length);
+                    try (OutputStream out = Files.newOutputStream(tmp)) {
+                        byte[] buf = new byte[1 << 16];
+                        for (int n; (n = in.read(buf)) > 0; ) {
+                            out.write(buf, 0, n);
+                            progress.advance(n, bk.get(1));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        Files.deleteIfExists(tmp);
+                        throw e;
+                    }
+                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    progress.done("wrote " + length + " verified bytes to " + output);
+                }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "ls", mixinStandardHelpOptions = true,
+            description = {"List objects: key, stored (ciphertext) size, time. SSE-C metadata companions",
+                    "(" + ObjectMetadata.SSE_C_COMPANION_PREFIX + "...) are hidden unless --all."})
+    static final class Ls implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Parameters(index = "0", arity = "0..1", paramLabel = "BUCKET[/PREFIX]", description = "Default: the stack's bucket.")
+        String location;
+
+        @Option(names = "--all", description = "Also list the SSE-C metadata companions.")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            CliConfig config = common.config();
+            List<String> bk = Pipeline.splitBucketKey(location != null ? location : config.bucket(), config);
+            try (S3Client s3 = config.s3()) {
+                String token = null;
+                int count = 0;
+                do {
+                    String t = token;
+                    ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bk.get(0)).prefix(bk.get(1)).continuationToken(t));
+                    for (S3Object o : page.contents()) {
+                        if (!all && o.key().startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)) {
+                            continue;
+                        }
+                        count++;
+                        System.out.printf(Locale.ROOT, "%12d  %s  %s%n", o.size(), o.lastModified(), o.key());
+                    }
+                    token = page.isTruncated() ? page.nextContinuationToken() : null;
+                } while (token != null);
+                System.err.println(count + " object(s) in s3://" + bk.get(0) + "/" + bk.get(1));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = {"Show an object's format header and metadata (HEAD only). No object data is read or decrypted;", "for an SSE-C object the KMS unwraps the DEK to derive the SSE-C key the HEAD needs."})
+    static final class Inspect implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Parameters(index = "0", paramLabel = "BUCKET/KEY")
+        String location;
+
+        @Override
+        public Integer call() throws Exception {
+            CliConfig config = common.config();
+            List<String> bk = Pipeline.splitBucketKey(location, config);
+            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+                print(client.inspect(bk.get(0), bk.get(1)));
+            }
+            return 0;
+        }
+
+        static void print(ObjectInfo info) {
+            ObjectMetadata m = info.metadata();
+            System.out.println("object           s3://" + info.identity().bucket() + "/" + info.identity().key());
+            System.out.println("format           v" + m.header().version() + ", algorithm " + m.header().algorithm()
+                    + " (AES-256-GCM segments, HKDF-SHA256 per-object key)");
+            System.out.println("segment size     " + m.header().segmentSize());
+            System.out.println("plaintext bytes  " + info.plaintextLength());
+            System.out.println("stored bytes     " + info.objectLength());
+            System.out.println("KEK              " + m.wrappedDek().kek().value() + " (" + m.wrappedDek().kms() + ")");
+            System.out.println("wrapped DEK      " + m.wrappedDek().blob().length + " bytes");
+            System.out.println("context          " + m.context().asMap());
+            System.out.println("SSE-C            " + (info.sseC() ? "yes (key derived per object; sent automatically)" : "no"));
+            System.out.println("content type     " + (info.contentType() == null ? "-" : info.contentType()));
+            System.out.println("user metadata    " + info.userMetadata());
+        }
+    }
+
+    @Command(name = "rewrap", mixinStandardHelpOptions = true,
+            description = {"Move objects' DEKs to another KEK: the KMS rewraps the DEK and a server-side copy replaces",
+                    "the metadata. No object data is downloaded or re-encrypted."})
+    static final class Rewrap implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Parameters(index = "0", paramLabel = "BUCKET/KEY", description = "One object, or with --prefix every object under BUCKET/KEY.")
+        String location;
+
+        @Option(names = "--to", required = true, paramLabel = "KEK", description = "The target KEK alias or id.")
+        String target;
+
+        @Option(names = "--prefix", description = "Treat KEY as a prefix.")
+        boolean prefix;
+
+        @Override
+        public Integer call() throws Exception {
+            CliConfig config = common.config();
+            List<String> bk = Pipeline.splitBucketKey(location, config);
+            List<String> keys = new ArrayList<>();
+            if (prefix) {
+                try (S3Client s3 = config.s3()) {
+                    Pipeline.listKeys(s3, bk.get(0)).stream().filter(k -> k.startsWith(bk.get(1)))
+                            .filter(k -> !k.startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)).sorted().forEach(keys::add);
+                }
+            } else {
+                keys.add(bk.get(1));
+            }
+            int failed = 0;
+            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+                Progress progress = new Progress("rewrapping", keys.size());
+                for (String key : keys) {
+                    try {
+                        ObjectInfo info = client.rewrap(bk.get(0), key, target);
+                        System.out.println("rewrapped s3://" + bk.get(0) + "/" + key + " -> " + info.metadata().wrappedDek().kek().value());
+                    } catch (Exception e) {
+                        failed++;
+                        System.out.println("FAILED    s3://" + bk.get(0) + "/" + key + ": " + e.getClass().getSimpleName() + ": "
+                                + e.getMessage());
+                    }
+                    progress.advance(1, key);
+                }
+                progress.done(keys.size() - failed + " of " + keys.size() + " object(s) rewrapped");
+            }
+            return failed == 0 ? 0 : 1;
+        }
+    }
+}

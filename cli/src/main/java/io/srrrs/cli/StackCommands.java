@@ -1,0 +1,362 @@
+package io.srrrs.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code up}, {@code down}, {@code status}. {@code up} starts the stack in a background JVM
+ * (the same command with {@code --foreground}) and waits until it is ready; its state is a few
+ * files in the stack directory: {@code stack.pid}, {@code stack.state} (state, current step,
+ * endpoints, or the error), {@code stack.log}.
+ */
+final class StackCommands {
+
+    private StackCommands() {
+    }
+
+    static final String PID = "stack.pid";
+    static final String STATE = "stack.state";
+    static final String LOG = "stack.log";
+
+    @Command(name = "up", mixinStandardHelpOptions = true,
+            description = {"Start the local stack: a KRaft broker, the schema registry, an object store, the local KMS,",
+                    "a Connect worker running the SRRRS sink, and the encryption topology; all TLS 1.3.",
+                    "State lives under DIR; the store's objects and the KMS keys survive `down`, Kafka does not."})
+    static final class Up implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Option(names = "--store", paramLabel = "KIND", defaultValue = "auto",
+                description = "auto (Ceph RGW when installed, else S3Proxy), s3proxy, rgw, or external. Default: ${DEFAULT-VALUE}.")
+        String store;
+
+        @Option(names = "--store-url", paramLabel = "URL", description = "With --store external: the S3 endpoint (https).")
+        URI storeUrl;
+
+        @Option(names = "--store-access-key", paramLabel = "KEY", description = "With --store external.")
+        String storeAccessKey;
+
+        @Option(names = "--store-secret-key", paramLabel = "SECRET", description = "With --store external.",
+                arity = "0..1", interactive = true)
+        String storeSecretKey;
+
+        @Option(names = "--file-root", paramLabel = "DIR",
+                description = "Directory whose files may be published by reference (repeatable; default: the current directory).")
+        List<Path> fileRoots = new ArrayList<>();
+
+        @Option(names = "--foreground", description = "Run the stack in this process until Ctrl-C (what `up` runs in the background).")
+        boolean foreground;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = common.dir();
+            Optional<ProcessHandle> running = runningStack(dir);
+            if (running.isPresent() && !foreground) {
+                System.out.println("the local stack is already running (pid " + running.get().pid() + ") under " + dir);
+                printEndpoints(readState(dir));
+                return 0;
+            }
+            LocalStack.Options options = options(dir);
+            if (foreground) {
+                return runForeground(options);
+            }
+            return startBackground(dir);
+        }
+
+        LocalStack.Options options(Path dir) {
+            if (storeSecretKey == null) {
+                storeSecretKey = System.getenv("SRRRS_STORE_SECRET_KEY");
+            }
+            LocalStack.StoreKind kind = switch (store) {
+                case "auto" -> rgwInstalled() ? LocalStack.StoreKind.RGW : LocalStack.StoreKind.S3PROXY;
+                case "s3proxy" -> LocalStack.StoreKind.S3PROXY;
+                case "rgw" -> LocalStack.StoreKind.RGW;
+                case "external" -> LocalStack.StoreKind.EXTERNAL;
+                default -> throw new CliException("--store " + store + " is not one of auto, s3proxy, rgw, external");
+            };
+            if (kind == LocalStack.StoreKind.EXTERNAL && (storeUrl == null || storeAccessKey == null || storeSecretKey == null)) {
+                throw new CliException("--store external needs --store-url, --store-access-key and --store-secret-key");
+            }
+            if (kind == LocalStack.StoreKind.EXTERNAL && !"https".equals(storeUrl.getScheme())) {
+                throw new CliException("--store-url must be https: every hop of the pipeline speaks TLS");
+            }
+            List<Path> roots = fileRoots.isEmpty() ? List.of(Path.of("").toAbsolutePath())
+                    : fileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            String plugins = System.getProperty("srrrs.connect.plugins");
+            if (plugins == null || !Files.isDirectory(Path.of(plugins))) {
+                throw new CliException("the sink's plugin directory is unknown (-Dsrrrs.connect.plugins); run through bin/srrrs, "
+                        + "which builds it");
+            }
+            return new LocalStack.Options(dir, kind, storeUrl, storeAccessKey, storeSecretKey, roots, Path.of(plugins));
+        }
+
+        private int runForeground(LocalStack.Options options) throws Exception {
+            Path dir = options.dir();
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(PID), ProcessHandle.current().pid() + "\n");
+            Map<String, String> state = new LinkedHashMap<>();
+            state.put("state", "starting");
+            writeState(dir, state);
+            LocalStack stack;
+            try {
+                stack = LocalStack.start(options, step -> {
+                    System.out.println("starting " + step);
+                    state.put("step", step);
+                    writeState(dir, state);
+                });
+            } catch (LocalStack.StackException e) {
+                state.put("state", "failed");
+                state.put("error", e.getMessage());
+                writeState(dir, state);
+                Files.deleteIfExists(dir.resolve(PID));
+                throw new CliException(e.getMessage() + " (the parts already started were stopped)", e);
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                System.out.println("stopping the local stack");
+                state.put("state", "stopping");
+                writeState(dir, state);
+                stack.close();
+                try {
+                    Files.deleteIfExists(dir.resolve(PID));
+                    Files.deleteIfExists(dir.resolve(STATE));
+                } catch (IOException ignored) {
+                    // exiting
+                }
+                stopped.countDown();
+            }, "srrrs-stack-stop"));
+            state.put("state", "ready");
+            state.remove("step");
+            stack.endpoints().forEach((k, v) -> state.put("endpoint." + k, v));
+            state.put("store.kind", options.store().name().toLowerCase());
+            writeState(dir, state);
+            System.out.println("local stack ready");
+            stack.endpoints().forEach((k, v) -> System.out.printf("  %-9s %s%n", k, v));
+            stopped.await();
+            return 0;
+        }
+
+        private int startBackground(Path dir) throws Exception {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(STATE));
+            List<String> command = new ArrayList<>();
+            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            for (String p : List.of("srrrs.connect.plugins", "srrrs.root", "srrrs.ceph.script",
+                    "org.slf4j.simpleLogger.defaultLogLevel", "org.slf4j.simpleLogger.log.org.apache.kafka")) {
+                if (System.getProperty(p) != null) {
+                    command.add("-D" + p + "=" + System.getProperty(p));
+                }
+            }
+            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                    SrrrsCommand.class.getName(), "up", "--foreground", "--dir", dir.toString(), "--store", store));
+            if (storeUrl != null) {
+                command.addAll(List.of("--store-url", storeUrl.toString(), "--store-access-key", storeAccessKey));
+            }
+            for (Path root : fileRoots) {
+                command.addAll(List.of("--file-root", root.toAbsolutePath().toString()));
+            }
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            if (storeSecretKey != null) {
+                // Not on the command line, where `ps` would show it.
+                pb.environment().put("SRRRS_STORE_SECRET_KEY", storeSecretKey);
+            }
+            Process process = pb.start();
+            process.getOutputStream().close();
+            Progress progress = new Progress("starting the local stack", 0);
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (System.nanoTime() < deadline) {
+                Map<String, String> state = readState(dir);
+                if ("ready".equals(state.get("state"))) {
+                    progress.done("local stack ready (pid " + process.pid() + ", log " + dir.resolve(LOG) + ")");
+                    printEndpoints(state);
+                    System.out.println("\nconfiguration for every srrrs command: " + dir.resolve("srrrs.properties"));
+                    System.out.println("stop it with: bin/srrrs down");
+                    return 0;
+                }
+                if ("failed".equals(state.get("state")) || !process.isAlive()) {
+                    progress.done("local stack failed to start");
+                    process.waitFor();
+                    throw new CliException(state.getOrDefault("error", "the stack process exited with " + process.exitValue())
+                            + "\n" + tail(dir.resolve(LOG), 12) + "\nfull log: " + dir.resolve(LOG));
+                }
+                progress.status(state.getOrDefault("step", "starting"));
+                Thread.sleep(200);
+            }
+            process.destroy();
+            throw new CliException("the local stack did not become ready within 5 minutes; see " + dir.resolve(LOG));
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local stack started by `srrrs up`.")
+    static final class Down implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = common.dir();
+            Optional<ProcessHandle> running = runningStack(dir);
+            if (running.isEmpty()) {
+                System.out.println("no local stack is running under " + dir);
+                Files.deleteIfExists(dir.resolve(PID));
+                return 0;
+            }
+            ProcessHandle p = running.get();
+            Progress progress = new Progress("stopping the local stack (pid " + p.pid() + ")", 0);
+            p.destroy(); // SIGTERM: the stack's shutdown hook stops every part in order
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (p.isAlive() && System.nanoTime() < deadline) {
+                progress.status(readState(dir).getOrDefault("state", "stopping"));
+                Thread.sleep(200);
+            }
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                progress.done("the stack did not stop within 90 s and was killed");
+            } else {
+                progress.done("local stack stopped");
+            }
+            Files.deleteIfExists(dir.resolve(PID));
+            Files.deleteIfExists(dir.resolve(STATE));
+            return 0;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = {"Is the local stack running? Its endpoints, whether each answers over TLS 1.3,",
+                    "the connector's state and the topology's counters. Exit code 0 when running, 3 when not."})
+    static final class Status implements java.util.concurrent.Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = common.dir();
+            Optional<ProcessHandle> running = runningStack(dir);
+            if (running.isEmpty()) {
+                System.out.println("local stack: not running (start it with bin/srrrs up)");
+                return 3;
+            }
+            Map<String, String> state = readState(dir);
+            System.out.println("local stack: " + state.getOrDefault("state", "unknown") + " (pid " + running.get().pid()
+                    + ", " + dir + ")");
+            if (!"ready".equals(state.get("state"))) {
+                System.out.println("  step: " + state.getOrDefault("step", "?"));
+                return 0;
+            }
+            CliConfig config = common.config();
+            for (Map.Entry<String, String> e : state.entrySet()) {
+                if (e.getKey().startsWith("endpoint.")) {
+                    String name = e.getKey().substring("endpoint.".length());
+                    String check = TlsProbe.describe(name, e.getValue(), config);
+                    System.out.printf("  %-9s %-60s %s%n", name, e.getValue(), check);
+                }
+            }
+            String connect = config.get(CliConfig.CONNECT_URL);
+            if (connect != null && !connect.isBlank()) {
+                System.out.println("  connector " + LocalStack.CONNECTOR + ": " + TlsProbe.connectorState(connect, config));
+            }
+            Map<String, String> metrics = readProperties(dir.resolve("metrics.properties"));
+            if (!metrics.isEmpty()) {
+                System.out.println("  topology: " + metrics.getOrDefault("references-processed-total", "0") + " references processed, "
+                        + metrics.getOrDefault("references-rejected-total", "0") + " to the DLQ, "
+                        + metrics.getOrDefault("kms.calls", "0") + " KMS calls, "
+                        + metrics.getOrDefault("dek.cache.hits", "0") + " DEK cache hits");
+            }
+            return 0;
+        }
+    }
+
+    // ---- state files ---------------------------------------------------------------------------
+
+    static Optional<ProcessHandle> runningStack(Path dir) {
+        try {
+            Path pid = dir.resolve(PID);
+            if (!Files.exists(pid)) {
+                return Optional.empty();
+            }
+            return ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).filter(ProcessHandle::isAlive);
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    static Map<String, String> readState(Path dir) {
+        return readProperties(dir.resolve(STATE));
+    }
+
+    static Map<String, String> readProperties(Path file) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (!Files.exists(file)) {
+            return m;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        } catch (IOException e) {
+            return m;
+        }
+        p.stringPropertyNames().stream().sorted().forEach(k -> m.put(k, p.getProperty(k)));
+        return m;
+    }
+
+    static void writeState(Path dir, Map<String, String> state) {
+        try {
+            Path tmp = dir.resolve(STATE + ".tmp");
+            Files.writeString(tmp, LocalStack.asProperties(state));
+            Files.move(tmp, dir.resolve(STATE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static void printEndpoints(Map<String, String> state) {
+        state.forEach((k, v) -> {
+            if (k.startsWith("endpoint.")) {
+                System.out.printf("  %-9s %s%n", k.substring("endpoint.".length()), v);
+            }
+        });
+    }
+
+    static boolean rgwInstalled() {
+        for (String tool : List.of("radosgw", "ceph-mon", "ceph-osd")) {
+            boolean found = false;
+            for (String d : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+                if (Files.isExecutable(Path.of(d, tool))) {
+                    found = true;
+                    break;
+                }
+            }
+            if (!found) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static String tail(Path file, int lines) {
+        try {
+            List<String> all = Files.readAllLines(file);
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
