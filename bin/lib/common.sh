@@ -14,6 +14,15 @@ srrrs_java() {
   fi
 }
 
+# Flags for that java: JDK 24+ warns when Kafka's and Guava's jars use sun.misc.Unsafe; allow it
+# quietly there (older JDKs do not know the flag).
+srrrs_java_flags() {
+  local v
+  v=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+  echo "--enable-native-access=ALL-UNNAMED"
+  if [ "${v%%.*}" -ge 24 ] 2>/dev/null; then echo "--sun-misc-unsafe-memory-access=allow"; fi
+}
+
 # Maven, quiet, its output on stderr without the colour codes Debian's Maven prints even with -B.
 srrrs_mvn() {
   (cd "$SRRRS_ROOT" && mvn -B -q -ntp -Dstyle.color=never "$@") 2>&1 | sed -u 's/\x1b\[[0-9;]*m//g' >&2

@@ -68,8 +68,15 @@ public final class SrrrsCommand implements Runnable {
             return;
         }
         Common common = new Common();
-        // Only the commands that run components; the others log little and should not create DIR.
+        if (System.getProperty("org.slf4j.simpleLogger.log.org.apache.kafka") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
+        }
+        // Only the commands that run components log to a file; the others print warnings only,
+        // and should not create DIR.
         if (!List.of(args).contains("up") && !List.of(args).contains("demo")) {
+            if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+                System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+            }
             return;
         }
         for (int i = 0; i < args.length; i++) {
