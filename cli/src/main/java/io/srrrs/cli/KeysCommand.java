@@ -17,9 +17,10 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = {"Manage the KEKs of the local KMS keystore (kms.type=local).",
                 "Disabling a KEK is crypto-shredding: objects under it no longer decrypt once readers' unwrap",
-                "caches expire (kms.unwrap.cache.ttl.ms); enable brings them back, as long as the key exists."},
+                "caches expire (kms.unwrap.cache.ttl.ms); enable brings them back. destroy deletes every version",
+                "for good: nothing brings those objects back."},
         subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Rotate.class,
-                KeysCommand.Disable.class, KeysCommand.Enable.class})
+                KeysCommand.Disable.class, KeysCommand.Enable.class, KeysCommand.Destroy.class})
 final class KeysCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -120,6 +121,31 @@ final class KeysCommand implements Runnable {
         public Integer call() throws Exception {
             try (LocalKeystoreKms kms = open(common)) {
                 print(kms.enable(name));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "destroy", mixinStandardHelpOptions = true,
+            description = {"Delete every version of a KEK from the keystore: every object under it is unreadable for good",
+                    "(crypto-shredding that cannot be undone). Needs --yes."})
+    static final class Destroy implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+        @Parameters(paramLabel = "NAME")
+        String name;
+        @picocli.CommandLine.Option(names = "--yes", description = "Confirm: the objects under NAME are lost.")
+        boolean yes;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!yes) {
+                throw new CliException("destroy " + name + " makes every object under it unreadable for good; add --yes "
+                        + "(or use disable, which can be undone)");
+            }
+            try (LocalKeystoreKms kms = open(common)) {
+                kms.destroy(name);
+                System.out.println("destroyed " + name);
             }
             return 0;
         }

@@ -48,8 +48,17 @@ public final class LocalStack implements AutoCloseable {
     /** Where the object store comes from. */
     public enum StoreKind { S3PROXY, RGW, EXTERNAL }
 
+    /**
+     * @param kmsConfig empty for the local keystore under DIR/kms; otherwise the {@code kms.*} keys
+     *                  of another provider ({@code pkcs11}, {@code aws-kms}, {@code vault}) and
+     *                  optionally {@code srrrs.kek.default}
+     */
     public record Options(Path dir, StoreKind store, URI externalUrl, String externalAccessKey,
-                          String externalSecretKey, List<Path> fileRoots, Path connectPlugins) {
+                          String externalSecretKey, List<Path> fileRoots, Path connectPlugins,
+                          Map<String, String> kmsConfig) {
+        public Options {
+            kmsConfig = Map.copyOf(kmsConfig);
+        }
     }
 
     public static final String BUCKET = "srrrs-demo";
@@ -122,7 +131,17 @@ public final class LocalStack implements AutoCloseable {
         });
         Path keystore = dir.resolve("kms").resolve("keks.p12");
         Path passwordFile = dir.resolve("kms").resolve("password");
-        step("local KMS", () -> {
+        step(options.kmsConfig().isEmpty() ? "local KMS" : "KMS (" + options.kmsConfig().get("kms.type") + ")", () -> {
+            if (!options.kmsConfig().isEmpty()) {
+                try (io.srrrs.crypto.kms.KmsStack kms = io.srrrs.crypto.kms.KmsConfig.stack(options.kmsConfig())) {
+                    kms.kms().resolve(options.kmsConfig().getOrDefault(TopologyConfig.KEK_DEFAULT, KEK));
+                }
+                endpoints.put("kms", options.kmsConfig().get("kms.type") + " "
+                        + options.kmsConfig().entrySet().stream().filter(e -> e.getKey().endsWith(".endpoint")
+                        || e.getKey().endsWith(".address") || e.getKey().endsWith(".library"))
+                        .map(Map.Entry::getValue).findFirst().orElse(""));
+                return;
+            }
             Files.createDirectories(keystore.getParent());
             if (!Files.exists(passwordFile)) {
                 writeSecret(passwordFile, randomHex(16));
@@ -229,9 +248,13 @@ public final class LocalStack implements AutoCloseable {
         c.put(TopologyConfig.DLQ_TOPIC, "payload-refs.dlq");
         c.put(TopologyConfig.KEK_DEFAULT, KEK);
         c.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, Files.readString(sseCPublic).trim());
-        c.put("kms.type", "local");
-        c.put("kms.local.keystore", keystore.toString());
-        c.put("kms.local.password.file", passwordFile.toString());
+        if (options.kmsConfig().isEmpty()) {
+            c.put("kms.type", "local");
+            c.put("kms.local.keystore", keystore.toString());
+            c.put("kms.local.password.file", passwordFile.toString());
+        } else {
+            c.putAll(options.kmsConfig());
+        }
         return c;
     }
 

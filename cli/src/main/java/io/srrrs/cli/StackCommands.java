@@ -58,6 +58,11 @@ final class StackCommands {
                 description = "Directory whose files may be published by reference (repeatable; default: the current directory).")
         List<Path> fileRoots = new ArrayList<>();
 
+        @Option(names = "--kms-config", paramLabel = "FILE",
+                description = {"Properties with another KMS's kms.* keys (kms.type=pkcs11, aws-kms or vault) and",
+                        "optionally srrrs.kek.default; default: a local keystore under DIR/kms."})
+        Path kmsConfig;
+
         @Option(names = "--foreground", description = "Run the stack in this process until Ctrl-C (what `up` runs in the background).")
         boolean foreground;
 
@@ -96,12 +101,16 @@ final class StackCommands {
             }
             List<Path> roots = fileRoots.isEmpty() ? List.of(Path.of("").toAbsolutePath())
                     : fileRoots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+            if (kmsConfig != null && !Files.isRegularFile(kmsConfig)) {
+                throw new CliException("--kms-config " + kmsConfig + ": no such file");
+            }
             String plugins = System.getProperty("srrrs.connect.plugins");
             if (plugins == null || !Files.isDirectory(Path.of(plugins))) {
                 throw new CliException("the sink's plugin directory is unknown (-Dsrrrs.connect.plugins); run through bin/srrrs, "
                         + "which builds it");
             }
-            return new LocalStack.Options(dir, kind, storeUrl, storeAccessKey, storeSecretKey, roots, Path.of(plugins));
+            return new LocalStack.Options(dir, kind, storeUrl, storeAccessKey, storeSecretKey, roots, Path.of(plugins),
+                    kmsConfig == null ? Map.of() : StackCommands.readProperties(kmsConfig.toAbsolutePath()));
         }
 
         private int runForeground(LocalStack.Options options) throws Exception {
@@ -166,6 +175,9 @@ final class StackCommands {
                     SrrrsCommand.class.getName(), "up", "--foreground", "--dir", dir.toString(), "--store", store));
             if (storeUrl != null) {
                 command.addAll(List.of("--store-url", storeUrl.toString(), "--store-access-key", storeAccessKey));
+            }
+            if (kmsConfig != null) {
+                command.addAll(List.of("--kms-config", kmsConfig.toAbsolutePath().toString()));
             }
             for (Path root : fileRoots) {
                 command.addAll(List.of("--file-root", root.toAbsolutePath().toString()));

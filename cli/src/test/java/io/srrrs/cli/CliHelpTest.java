@@ -62,7 +62,7 @@ class CliHelpTest {
         assertThat(run("get", "--help").out()).contains("--range").contains("--output");
         assertThat(run("rewrap", "--help").out()).contains("--to").contains("--prefix");
         assertThat(run("up", "--help").out()).contains("--store").contains("--file-root");
-        for (String keys : List.of("list", "create", "rotate", "disable", "enable")) {
+        for (String keys : List.of("list", "create", "rotate", "disable", "enable", "destroy")) {
             assertThat(run("keys", keys, "--help").code()).as(keys).isZero();
         }
     }

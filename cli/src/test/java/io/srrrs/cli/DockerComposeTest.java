@@ -113,6 +113,13 @@ class DockerComposeTest {
         assertThat(topology.getProperty("kms.aws-kms.endpoint")).isEqualTo("https://kms:4566");
         assertThat(environment("kms")).containsEntry("SERVICES", "kms").containsEntry("USE_SSL", "1");
         assertThat(environment("topology")).containsKey("SRRRS_SRRRS_SSE_C_SINK_PUBLIC_KEY");
+        java.util.Set<String> kmsKeys = new java.util.HashSet<>(io.srrrs.crypto.kms.KmsConfig.COMMON_KEYS.keySet());
+        io.srrrs.crypto.kms.KmsConfig.factories().forEach(f -> kmsKeys.addAll(f.documentation().keySet()));
+        for (String k : topology.stringPropertyNames()) {
+            if (k.startsWith("kms.")) {
+                assertThat(kmsKeys).as("a KMS key some provider reads: " + k).contains(k);
+            }
+        }
         assertThat(topology.stringPropertyNames()).allSatisfy(k ->
                 assertThat(io.srrrs.topology.TopologyConfig.DEFINITION.names().contains(k) || k.startsWith("kms.")
                         || k.startsWith("ssl.") || k.startsWith("schema.registry.") || List.of("application.id",

@@ -119,8 +119,15 @@ class LocalStackIT {
         assertThat(rewrap.out()).contains("rewrapped s3://srrrs-demo/tour/big.bin -> other");
         assertThat(CliHelpTest.run("inspect", "srrrs-demo/tour/big.bin", "--dir", d).out()).contains("KEK              other");
 
-        // Crypto-shredding: with its KEK disabled an object no longer decrypts, and says why.
+        // Crypto-shredding: with its KEK disabled an object no longer decrypts, and says why,
+        // while objects under other KEKs still read.
+        Path keep = Files.createDirectories(work.getParent().resolve("keep"));
+        Files.writeString(keep.resolve("keep.txt"), "under tour");
+        assertThat(CliHelpTest.run("publish", keep.toString(), "--prefix", "keep/", "--kek", "tour", "--dir", d).code()).isZero();
         assertThat(CliHelpTest.run("keys", "disable", "other", "--dir", d).code()).isZero();
+        CliHelpTest.Run kept = CliHelpTest.run("get", "srrrs-demo/keep/keep.txt", "--dir", d);
+        assertThat(kept.code()).isZero();
+        assertThat(kept.out()).isEqualTo("under tour");
         Files.deleteIfExists(out);
         CliHelpTest.Run shredded = CliHelpTest.run("get", "srrrs-demo/tour/big.bin", "-o", out.toString(), "--dir", d);
         assertThat(shredded.code()).isEqualTo(1);
@@ -129,6 +136,14 @@ class LocalStackIT {
         assertThat(CliHelpTest.run("keys", "enable", "other", "--dir", d).code()).isZero();
         assertThat(CliHelpTest.run("get", "srrrs-demo/tour/big.bin", "-o", out.toString(), "--dir", d).code()).isZero();
         assertThat(Files.readAllBytes(out)).isEqualTo(big);
+
+        // destroy cannot be undone, so it asks for --yes; afterwards the object is gone for good
+        assertThat(CliHelpTest.run("keys", "destroy", "other", "--dir", d).err()).contains("--yes");
+        assertThat(CliHelpTest.run("keys", "destroy", "other", "--yes", "--dir", d).code()).isZero();
+        CliHelpTest.Run destroyed = CliHelpTest.run("get", "srrrs-demo/tour/big.bin", "-o", out.toString(), "--dir", d);
+        assertThat(destroyed.code()).isEqualTo(1);
+        assertThat(destroyed.err()).contains("UnknownKeyException").contains("other");
+        assertThat(CliHelpTest.run("get", "srrrs-demo/keep/keep.txt", "--dir", d).out()).isEqualTo("under tour");
     }
 
     @Test

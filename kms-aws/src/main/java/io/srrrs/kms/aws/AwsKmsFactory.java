@@ -1,0 +1,102 @@
+package io.srrrs.kms.aws;
+
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.kms.KmsConfig;
+import io.srrrs.crypto.kms.KmsFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.net.ssl.TrustManagerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.KmsClientBuilder;
+
+/**
+ * {@code kms.type=aws-kms}. Credentials come from the AWS default chain (environment, profile,
+ * container or instance role) unless both static keys are given; the endpoint can be overridden
+ * (a VPC endpoint, LocalStack, moto). The SDK's own retries are off: the KmsStack retries.
+ */
+public final class AwsKmsFactory implements KmsFactory {
+
+    static final String REGION = "kms.aws-kms.region";
+    static final String ENDPOINT = "kms.aws-kms.endpoint";
+    static final String ACCESS_KEY = "kms.aws-kms.access.key.id";
+    static final String SECRET_KEY = "kms.aws-kms.secret.access.key";
+    static final String TRUSTSTORE = "kms.aws-kms.truststore.location";
+    static final String TRUSTSTORE_PASSWORD = "kms.aws-kms.truststore.password";
+    static final String TIMEOUT = "kms.aws-kms.timeout.ms";
+
+    @Override
+    public String type() {
+        return AwsKms.TYPE;
+    }
+
+    @Override
+    public Kms create(Map<String, String> config) {
+        KmsClientBuilder b = KmsClient.builder()
+                .region(Region.of(config.getOrDefault(REGION, "us-east-1").trim()))
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
+        String endpoint = config.get(ENDPOINT);
+        if (endpoint != null && !endpoint.isBlank()) {
+            URI uri = URI.create(endpoint.trim());
+            if (!"https".equals(uri.getScheme())) {
+                throw new IllegalArgumentException(ENDPOINT + " must be https: DEKs travel over this connection");
+            }
+            b.endpointOverride(uri);
+        }
+        String access = config.get(ACCESS_KEY);
+        if (access != null && !access.isBlank()) {
+            b.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(access.trim(),
+                    new String(KmsConfig.secret(config, SECRET_KEY)))));
+        } else {
+            b.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        }
+        long timeout = Long.parseLong(config.getOrDefault(TIMEOUT, "10000").trim());
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+                .connectionTimeout(Duration.ofMillis(timeout)).socketTimeout(Duration.ofMillis(timeout));
+        String truststore = config.get(TRUSTSTORE);
+        if (truststore != null && !truststore.isBlank()) {
+            TrustManagerFactory tmf = trust(Path.of(truststore.trim()), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
+            http.tlsTrustManagersProvider(tmf::getTrustManagers);
+        }
+        return new AwsKms(b.httpClient(http.build()).build());
+    }
+
+    @Override
+    public Map<String, String> documentation() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put(REGION, "aws-kms: the region. Default us-east-1.");
+        d.put(ENDPOINT, "aws-kms: endpoint override (https), e.g. a VPC endpoint; default: the region's.");
+        d.put(ACCESS_KEY, "aws-kms: static credentials; default: the AWS default credential chain.");
+        d.put(SECRET_KEY, "aws-kms: the secret half (or " + SECRET_KEY + ".file).");
+        d.put(TRUSTSTORE, "aws-kms: PKCS#12 trust store for the endpoint; default: the JDK's.");
+        d.put(TRUSTSTORE_PASSWORD, "aws-kms: its password. Default changeit.");
+        d.put(TIMEOUT, "aws-kms: connect and socket timeout per call. Default 10000.");
+        return d;
+    }
+
+    private static TrustManagerFactory trust(Path file, String password) {
+        try (InputStream in = Files.newInputStream(file)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

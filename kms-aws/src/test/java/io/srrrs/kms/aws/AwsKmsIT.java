@@ -1,0 +1,157 @@
+package io.srrrs.kms.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.srrrs.crypto.format.EncryptionContext;
+import io.srrrs.crypto.kms.DataKey;
+import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.InvalidWrappedKeyException;
+import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.kms.KmsConfig;
+import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.MeteredKms;
+import io.srrrs.crypto.kms.UnknownKeyException;
+import io.srrrs.crypto.kms.WrappedDek;
+import io.srrrs.crypto.pki.LocalCa;
+import io.srrrs.embedded.MotoKms;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/**
+ * The aws-kms provider against the AWS KMS API as moto_server serves it (HTTPS, our CA), chosen
+ * the way every component chooses it: {@code kms.type=aws-kms} through {@link KmsConfig}.
+ * Skipped, saying so, only where moto_server is not installed.
+ */
+class AwsKmsIT {
+
+    static MotoKms moto;
+    static Map<String, String> config;
+    static String orders;
+    static String archive;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(MotoKms.executable().isPresent(), "moto_server is not installed: the aws-kms tests need moto 5 "
+                + "(pip install 'moto[server]'); skipping them");
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "moto-");
+        LocalCa ca = LocalCa.createOrLoad(dir.resolve("ca"));
+        moto = MotoKms.start(dir.resolve("moto"), ca);
+        config = new HashMap<>();
+        config.put("kms.type", "aws-kms");
+        config.put("kms.aws-kms.endpoint", moto.endpoint().toString());
+        config.put("kms.aws-kms.region", "eu-west-1");
+        config.put("kms.aws-kms.access.key.id", "testing");
+        config.put("kms.aws-kms.secret.access.key", "testing");
+        config.put("kms.aws-kms.truststore.location", ca.truststore().toString());
+        config.put("kms.aws-kms.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
+        try (KmsClient admin = admin(ca)) {
+            orders = admin.createKey(b -> b.description("orders")).keyMetadata().arn();
+            admin.createAlias(b -> b.aliasName("alias/orders").targetKeyId(orders));
+            archive = admin.createKey(b -> b.description("archive")).keyMetadata().arn();
+        }
+    }
+
+    static KmsClient admin(LocalCa ca) throws Exception {
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance("PKIX");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ca.truststore())) {
+            ks.load(in, LocalCa.TRUSTSTORE_PASSWORD);
+        }
+        tmf.init(ks);
+        return KmsClient.builder().region(Region.EU_WEST_1).endpointOverride(moto.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("testing", "testing")))
+                .httpClient(ApacheHttpClient.builder().tlsTrustManagersProvider(tmf::getTrustManagers).build()).build();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    static final EncryptionContext CONTEXT = EncryptionContext.of("tenant", "acme", "bucket", "invoices");
+
+    @Test
+    void kmsTypeAwsKmsIsFoundAndRoundTripsADekUnderAnAlias() throws Exception {
+        try (Kms kms = KmsConfig.provider(config)) {
+            assertThat(kms).isInstanceOf(AwsKms.class);
+            KekId kek = kms.resolve("alias/orders");
+            assertThat(kek.value()).isEqualTo(orders).startsWith("arn:aws:kms:eu-west-1:");
+            try (DataKeyPair pair = kms.generateDataKey(kek, CONTEXT)) {
+                assertThat(pair.plaintext().material()).hasSize(32);
+                assertThat(pair.wrapped().kms()).isEqualTo("aws-kms");
+                assertThat(pair.wrapped().kek().value()).isEqualTo(orders);
+                try (DataKey back = kms.unwrap(pair.wrapped(), CONTEXT)) {
+                    assertThat(back.material()).isEqualTo(pair.plaintext().material());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWrongContextOrATamperedBlobIsRefused() throws Exception {
+        try (Kms kms = KmsConfig.provider(config); DataKeyPair pair = kms.generateDataKey(new KekId(orders), CONTEXT)) {
+            assertThatThrownBy(() -> kms.unwrap(pair.wrapped(), EncryptionContext.of("tenant", "other", "bucket", "invoices")))
+                    .isInstanceOf(InvalidWrappedKeyException.class).hasMessageContaining("Decrypt on " + orders);
+            byte[] blob = pair.wrapped().blob();
+            blob[blob.length / 2] ^= 1;
+            WrappedDek tampered = new WrappedDek("aws-kms", pair.wrapped().kek(), blob);
+            assertThatThrownBy(() -> kms.unwrap(tampered, CONTEXT)).isInstanceOf(InvalidWrappedKeyException.class);
+        }
+    }
+
+    @Test
+    void rewrapMovesTheDekToASecondKeyWithoutChangingIt() throws Exception {
+        try (Kms kms = KmsConfig.provider(config); DataKeyPair pair = kms.generateDataKey(new KekId(orders), CONTEXT)) {
+            WrappedDek moved = kms.rewrap(pair.wrapped(), CONTEXT, new KekId(archive));
+            assertThat(moved.kek().value()).isEqualTo(archive);
+            assertThat(moved.blob()).isNotEqualTo(pair.wrapped().blob());
+            try (DataKey back = kms.unwrap(moved, CONTEXT)) {
+                assertThat(back.material()).isEqualTo(pair.plaintext().material());
+            }
+        }
+    }
+
+    @Test
+    void anUnknownKeyIsUnknownAndNotRetried() throws Exception {
+        try (KmsStack stack = KmsConfig.stack(config)) {
+            assertThatThrownBy(() -> stack.kms().resolve("alias/no-such-key")).isInstanceOf(UnknownKeyException.class)
+                    .hasMessageContaining("alias/no-such-key");
+            String missing = orders.substring(0, orders.lastIndexOf('/') + 1) + "00000000-0000-0000-0000-000000000000";
+            assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId(missing), CONTEXT))
+                    .isInstanceOf(UnknownKeyException.class);
+            assertThat(stack.retries()).as("unknown keys are final, never retried").isZero();
+        }
+    }
+
+    @Test
+    void theDekCacheCutsGenerateDataKeyToOnePerCacheLifetime() throws Exception {
+        try (KmsStack stack = KmsConfig.stack(config)) {
+            KekId kek = stack.kms().resolve("alias/orders");
+            for (int i = 0; i < 1000; i++) {
+                try (DataKeyPair pair = stack.kms().generateDataKey(kek, CONTEXT)) {
+                    assertThat(pair.wrapped().kek().value()).isEqualTo(orders);
+                }
+            }
+            MeteredKms.Snapshot calls = stack.kmsCalls();
+            assertThat(calls.calls(MeteredKms.Operation.GENERATE_DATA_KEY)).as("GenerateDataKey calls for 1000 objects")
+                    .isEqualTo(1);
+            assertThat(stack.dekCacheStats().hits()).isEqualTo(999);
+        }
+    }
+}
