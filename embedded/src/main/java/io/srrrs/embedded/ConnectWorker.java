@@ -49,7 +49,7 @@ public final class ConnectWorker implements AutoCloseable {
      *
      * @param pluginPath a directory holding the plugins (e.g. the sink's plugin jar)
      */
-    public static ConnectWorker start(Path dir, EmbeddedKafka kafka, LocalCa ca, Path pluginPath, String groupId)
+    public static ConnectWorker start(Path dir, KafkaBroker kafka, LocalCa ca, Path pluginPath, String groupId)
             throws IOException, GeneralSecurityException, InterruptedException {
         Files.createDirectories(dir);
         LocalCa.ServerIdentity id = ca.server("connect", List.of("localhost", "127.0.0.1"));

@@ -29,7 +29,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * listeners speaking TLS 1.3 only, certificates from the {@link LocalCa}. Its log directory is a
  * plain directory, so tests can scan the bytes Kafka stored.
  */
-public final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements KafkaBroker {
 
     private final KafkaRaftServer server;
     private final int port;
@@ -127,7 +127,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return m;
     }
 
-    /** Client settings to reach this broker: bootstrap servers and TLS 1.3 trust in our CA. */
+    @Override
     public Map<String, Object> clientProperties() {
         Map<String, Object> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrapServers());
@@ -140,19 +140,22 @@ public final class EmbeddedKafka implements AutoCloseable {
         return m;
     }
 
+    @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
+    @Override
     public int port() {
         return port;
     }
 
-    /** Where the broker keeps its log segments: the bytes Kafka actually stored. */
+    @Override
     public Path logDir() {
         return logDir;
     }
 
+    @Override
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = Admin.create(adminProperties())) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()

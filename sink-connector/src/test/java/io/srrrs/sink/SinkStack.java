@@ -5,7 +5,7 @@ import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.ApicurioRegistry;
 import io.srrrs.embedded.ConnectWorker;
-import io.srrrs.embedded.EmbeddedKafka;
+import io.srrrs.embedded.KafkaBroker;
 import io.srrrs.embedded.EmbeddedS3;
 import io.srrrs.embedded.FreePorts;
 import io.srrrs.serdes.registry.RegistryConfig;
@@ -31,7 +31,7 @@ final class SinkStack {
 
     final Path dir;
     final LocalCa ca;
-    final EmbeddedKafka kafka;
+    final KafkaBroker kafka;
     final ApicurioRegistry registry;
     final int s3HttpsPort = FreePorts.next();
     final int s3HttpPort = FreePorts.next();
@@ -44,7 +44,7 @@ final class SinkStack {
     private SinkStack(Path dir) throws Exception {
         this.dir = dir;
         ca = LocalCa.createOrLoad(dir.resolve("ca"));
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), ca);
+        kafka = KafkaBroker.forTests(dir.resolve("kafka"), ca);
         registry = ApicurioRegistry.start(dir.resolve("registry"), ca);
         s3 = EmbeddedS3.start(dir.resolve("s3"), ca, s3HttpsPort, s3HttpPort);
         admin = StoreClients.s3(store());

@@ -3,7 +3,7 @@ package io.srrrs.topology;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.ApicurioRegistry;
-import io.srrrs.embedded.EmbeddedKafka;
+import io.srrrs.embedded.KafkaBroker;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.serdes.AvroDeserializer;
@@ -37,7 +37,7 @@ final class ItStack {
 
     final Path dir;
     final LocalCa ca;
-    final EmbeddedKafka kafka;
+    final KafkaBroker kafka;
     final ApicurioRegistry registry;
     final Path keystore;
     final SchemaRegistryClient registryClient;
@@ -45,7 +45,7 @@ final class ItStack {
     private ItStack(Path dir) throws Exception {
         this.dir = dir;
         this.ca = LocalCa.createOrLoad(dir.resolve("ca"));
-        this.kafka = EmbeddedKafka.start(dir.resolve("kafka"), ca);
+        this.kafka = KafkaBroker.forTests(dir.resolve("kafka"), ca);
         this.registry = ApicurioRegistry.start(dir.resolve("registry"), ca);
         this.keystore = dir.resolve("keks.p12");
         try (LocalKeystoreKms kms = LocalKeystoreKms.openOrCreate(keystore, "it-password".toCharArray())) {
