@@ -206,7 +206,8 @@ final class StackCommands {
                     progress.done("local stack failed to start");
                     process.waitFor();
                     throw new CliException(state.getOrDefault("error", "the stack process exited with " + process.exitValue())
-                            + "\n" + tail(dir.resolve(LOG), 12) + "\nfull log: " + dir.resolve(LOG));
+                            + " (the parts already started were stopped)\n" + tail(dir.resolve(LOG), 12) + "\nfull log: "
+                            + dir.resolve(LOG));
                 }
                 progress.status(state.getOrDefault("step", "starting"));
                 Thread.sleep(200);
