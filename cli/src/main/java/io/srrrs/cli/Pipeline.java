@@ -24,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -174,14 +173,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     static Map<String, Object> clientProperties(TopologyConfig config) {
-        Properties streams = config.streamsProperties();
-        Map<String, Object> m = new HashMap<>();
-        for (String k : streams.stringPropertyNames()) {
-            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
-                m.put(k, streams.getProperty(k));
-            }
-        }
-        return m;
+        return config.kafkaClientProperties();
     }
 
     static byte[] sha256(Path file) throws IOException {

@@ -1,16 +1,13 @@
 package io.srrrs.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,7 +16,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -119,21 +115,10 @@ public final class TlsProbe {
     static HttpClient http(CliConfig config) {
         try {
             String store = config.get("ssl.truststore.location");
-            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            if (store != null) {
-                KeyStore ks = KeyStore.getInstance("PKCS12");
-                try (InputStream in = Files.newInputStream(Path.of(store))) {
-                    ks.load(in, config.get("ssl.truststore.password", "changeit").toCharArray());
-                }
-                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                tmf.init(ks);
-                ctx.init(null, tmf.getTrustManagers(), null);
-            } else {
-                ctx.init(null, null, null);
-            }
-            SSLParameters params = ctx.getDefaultSSLParameters();
-            params.setProtocols(new String[] {"TLSv1.3"});
-            return HttpClient.newBuilder().sslContext(ctx).sslParameters(params).connectTimeout(Duration.ofSeconds(5)).build();
+            SSLContext ctx = io.srrrs.crypto.pki.Tls.clientContext(store == null ? null : Path.of(store),
+                    config.get("ssl.truststore.password", "changeit").toCharArray(), "PKCS12");
+            return HttpClient.newBuilder().sslContext(ctx).sslParameters(io.srrrs.crypto.pki.Tls.onlyTls13(ctx))
+                    .connectTimeout(Duration.ofSeconds(5)).build();
         } catch (IOException | GeneralSecurityException e) {
             throw new CliException("cannot load the trust store: " + e.getMessage(), e);
         }

@@ -129,15 +129,7 @@ public final class EmbeddedKafka implements KafkaBroker {
 
     @Override
     public Map<String, Object> clientProperties() {
-        Map<String, Object> m = new HashMap<>();
-        m.put("bootstrap.servers", bootstrapServers());
-        m.put("security.protocol", "SSL");
-        m.put("ssl.truststore.location", ca.truststore().toString());
-        m.put("ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
-        m.put("ssl.truststore.type", "PKCS12");
-        m.put("ssl.enabled.protocols", "TLSv1.3");
-        m.put("ssl.protocol", "TLSv1.3");
-        return m;
+        return KafkaBroker.tlsClientProperties(bootstrapServers(), ca);
     }
 
     @Override

@@ -50,6 +50,19 @@ public interface KafkaBroker extends AutoCloseable {
     @Override
     void close();
 
+    /** Client settings for a TLS 1.3 listener at {@code bootstrap} whose certificate {@code ca} issued. */
+    static Map<String, Object> tlsClientProperties(String bootstrap, LocalCa ca) {
+        Map<String, Object> m = new HashMap<>();
+        m.put("bootstrap.servers", bootstrap);
+        m.put("security.protocol", "SSL");
+        m.put("ssl.truststore.location", ca.truststore().toString());
+        m.put("ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
+        m.put("ssl.truststore.type", "PKCS12");
+        m.put("ssl.enabled.protocols", "TLSv1.3");
+        m.put("ssl.protocol", "TLSv1.3");
+        return m;
+    }
+
     /** The broker the integration suite uses: {@code -Dsrrrs.it.kafka=testcontainers} picks the container. */
     static KafkaBroker forTests(Path dir, LocalCa ca) throws Exception {
         String kind = System.getProperty(SELECTOR, "embedded");

@@ -15,11 +15,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -178,14 +176,7 @@ public final class ReferenceTool {
     }
 
     private static Map<String, Object> clientProperties(TopologyConfig config) {
-        Properties streams = config.streamsProperties();
-        Map<String, Object> m = new HashMap<>();
-        for (String k : streams.stringPropertyNames()) {
-            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
-                m.put(k, streams.getProperty(k));
-            }
-        }
-        return m;
+        return config.kafkaClientProperties();
     }
 
     private static String required(Map<String, String> opts, String name) {

@@ -250,6 +250,18 @@ public final class TopologyConfig extends AbstractConfig {
         return raw;
     }
 
+    /** What a plain Kafka client (producer, consumer, admin) needs from this configuration: servers and security. */
+    public Map<String, Object> kafkaClientProperties() {
+        Properties streams = streamsProperties();
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (String k : streams.stringPropertyNames()) {
+            if (k.equals("bootstrap.servers") || k.startsWith("security.") || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+                m.put(k, streams.getProperty(k));
+            }
+        }
+        return m;
+    }
+
     /** The configuration reference as a Markdown table: our keys, then the KMS's. */
     public static String markdown() {
         StringBuilder sb = new StringBuilder("| key | default | what it does |\n|---|---|---|\n");

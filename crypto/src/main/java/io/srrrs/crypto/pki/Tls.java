@@ -31,13 +31,16 @@ public final class Tls {
     public static SSLContext clientContext(Path truststore, char[] password, String type)
             throws IOException, GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance(PROTOCOL);
-        TrustManagerFactory tmf = null;
-        if (truststore != null) {
-            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(load(truststore, password, type));
-        }
-        ctx.init(null, tmf == null ? null : tmf.getTrustManagers(), null);
+        ctx.init(null, truststore == null ? null : trustManagers(truststore, password, type), null);
         return ctx;
+    }
+
+    /** Trust managers for the certificates in {@code truststore} (PKCS12 when {@code type} is null). */
+    public static javax.net.ssl.TrustManager[] trustManagers(Path truststore, char[] password, String type)
+            throws IOException, GeneralSecurityException {
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(load(truststore, password, type));
+        return tmf.getTrustManagers();
     }
 
     /** A server context presenting the key in {@code keystore}. */

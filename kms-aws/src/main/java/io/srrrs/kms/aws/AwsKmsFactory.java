@@ -5,16 +5,12 @@ import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.net.ssl.TrustManagerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -69,8 +65,9 @@ public final class AwsKmsFactory implements KmsFactory {
                 .connectionTimeout(Duration.ofMillis(timeout)).socketTimeout(Duration.ofMillis(timeout));
         String truststore = config.get(TRUSTSTORE);
         if (truststore != null && !truststore.isBlank()) {
-            TrustManagerFactory tmf = trust(Path.of(truststore.trim()), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
-            http.tlsTrustManagersProvider(tmf::getTrustManagers);
+            javax.net.ssl.TrustManager[] trust = trust(Path.of(truststore.trim()),
+                    config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
+            http.tlsTrustManagersProvider(() -> trust);
         }
         return new AwsKms(b.httpClient(http.build()).build());
     }
@@ -88,13 +85,9 @@ public final class AwsKmsFactory implements KmsFactory {
         return d;
     }
 
-    private static TrustManagerFactory trust(Path file, String password) {
-        try (InputStream in = Files.newInputStream(file)) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, password.toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            return tmf;
+    private static javax.net.ssl.TrustManager[] trust(Path file, String password) {
+        try {
+            return io.srrrs.crypto.pki.Tls.trustManagers(file, password.toCharArray(), "PKCS12");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + file + ": " + e.getMessage(), e);
         }

@@ -5,19 +5,14 @@ import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManagerFactory;
 
 /** {@code kms.type=vault}: Vault or OpenBao Transit. TLS 1.3 only; the token from a file (or inline). */
 public final class VaultTransitKmsFactory implements KmsFactory {
@@ -41,9 +36,7 @@ public final class VaultTransitKmsFactory implements KmsFactory {
         KmsConfig.secret(config, TOKEN); // fail now, not at the first call, when there is no token
         Duration timeout = Duration.ofMillis(Long.parseLong(config.getOrDefault(TIMEOUT, "10000").trim()));
         SSLContext tls = tls(config.get(TRUSTSTORE), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
-        SSLParameters params = tls.getDefaultSSLParameters();
-        params.setProtocols(new String[] {"TLSv1.3"});
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(params).connectTimeout(timeout).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(io.srrrs.crypto.pki.Tls.onlyTls13(tls)).connectTimeout(timeout).build();
         return new VaultTransitKms(new VaultTransitKms.Config(address, config.getOrDefault(MOUNT, "transit").trim(),
                 () -> KmsConfig.secret(config, TOKEN), config.get(NAMESPACE), http, timeout));
     }
@@ -64,19 +57,8 @@ public final class VaultTransitKmsFactory implements KmsFactory {
 
     private static SSLContext tls(String truststore, String password) {
         try {
-            SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-            if (truststore == null || truststore.isBlank()) {
-                ctx.init(null, null, null);
-                return ctx;
-            }
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(Path.of(truststore.trim()))) {
-                ks.load(in, password.toCharArray());
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
+            return io.srrrs.crypto.pki.Tls.clientContext(truststore == null || truststore.isBlank() ? null
+                    : Path.of(truststore.trim()), password.toCharArray(), "PKCS12");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + truststore + ": " + e.getMessage(), e);
         }
