@@ -58,13 +58,6 @@ public final class SrrrsClient implements AutoCloseable {
     private final boolean ownsS3;
     private final boolean https;
     private final long singleCopyLimit;
-    /** Threads that receive large objects ahead of decryption; idle ones end after a minute. */
-    private final java.util.concurrent.ExecutorService readers = new java.util.concurrent.ThreadPoolExecutor(0,
-            Integer.MAX_VALUE, 60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "srrrs-read-ahead");
-                t.setDaemon(true);
-                return t;
-            });
 
     private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, long singleCopyLimit) {
         this.s3 = Objects.requireNonNull(s3, "s3");
@@ -120,7 +113,7 @@ public final class SrrrsClient implements AutoCloseable {
             ObjectInfo info = info(id, r.contentLength(), r.contentType(), r.metadata(),
                     ObjectMetadata.fromMap(r.metadata()));
             dec = decryptor(info);
-            return closingBoth(dec.decrypt(readAhead(body, info.objectLength())), dec);
+            return closingBoth(dec.decrypt(body), dec);
         } catch (IOException | RuntimeException e) {
             body.abort();
             if (dec != null) {
@@ -143,21 +136,11 @@ public final class SrrrsClient implements AutoCloseable {
             } catch (SdkException e) {
                 throw StoreException.classify("GetObject", info.identity().bucket(), info.identity().key(), e, true);
             }
-            return closingBoth(dec.decrypt(readAhead(body, info.objectLength())), dec);
+            return closingBoth(dec.decrypt(body), dec);
         } catch (IOException | RuntimeException e) {
             dec.close();
             throw e;
         }
-    }
-
-    /** Objects above this size are received on another thread while this one decrypts. */
-    static final long READ_AHEAD_MIN_BYTES = 1L << 20;
-    private static final int READ_AHEAD_BLOCK = 256 * 1024;
-    private static final int READ_AHEAD_BLOCKS = 4;
-
-    private InputStream readAhead(InputStream body, long length) {
-        return length < READ_AHEAD_MIN_BYTES ? body
-                : new ReadAheadInputStream(body, readers, READ_AHEAD_BLOCKS, READ_AHEAD_BLOCK);
     }
 
     /**
@@ -429,7 +412,6 @@ public final class SrrrsClient implements AutoCloseable {
 
     @Override
     public void close() {
-        readers.shutdownNow();
         if (ownsS3) {
             s3.close();
         }
