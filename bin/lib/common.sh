@@ -48,5 +48,26 @@ srrrs_classpath() {
            -Dmdep.outputFile=target/runtime-classpath.txt || { echo "build failed" >&2; exit 1; }
     touch "$cp_file" # the plugin leaves an unchanged file alone; its time marks this build
   fi
-  echo "$SRRRS_ROOT/$module/target/classes:$(cat "$cp_file")"
+  echo "$SRRRS_ROOT/$module/target/classes:$(srrrs_own_classes "$(cat "$cp_file")")"
+}
+
+# The class path Maven resolves names this project's own modules by their jars in ~/.m2, which
+# another checkout may have overwritten since; use this checkout's target/classes instead.
+srrrs_own_classes() {
+  local out="" entry artifact dir
+  local IFS=:
+  for entry in $1; do
+    if [[ $entry == */io/srrrs/* ]]; then
+      artifact=$(basename "$(dirname "$(dirname "$entry")")") # .../io/srrrs/<artifact>/<version>/<jar>
+      case $artifact in
+        srrrs-s3-sink) dir=sink-connector ;;
+        *) dir=${artifact#srrrs-} ;;
+      esac
+      if [ -d "$SRRRS_ROOT/$dir/target/classes" ]; then
+        entry="$SRRRS_ROOT/$dir/target/classes"
+      fi
+    fi
+    out="${out:+$out:}$entry"
+  done
+  echo "$out"
 }

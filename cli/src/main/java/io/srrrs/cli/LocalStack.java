@@ -91,8 +91,8 @@ public final class LocalStack implements AutoCloseable {
         try {
             stack.startAll(progress);
             return stack;
-        } catch (StackException e) {
-            stack.close();
+        } catch (StackException | RuntimeException | Error e) {
+            stack.close(); // whatever went wrong, nothing keeps running behind it
             throw e;
         }
     }

@@ -117,7 +117,15 @@ public final class SrrrsCommand implements Runnable {
 
     public static void main(String[] args) {
         routeLogs(args);
-        int code = commandLine().execute(args);
-        System.exit(code);
+        int code = 1;
+        try {
+            code = commandLine().execute(args);
+        } catch (Throwable e) {
+            // An Error picocli does not handle: report it and exit, never hang on the stack's threads.
+            System.err.println("srrrs: " + e);
+            e.printStackTrace();
+        } finally {
+            System.exit(code);
+        }
     }
 }
