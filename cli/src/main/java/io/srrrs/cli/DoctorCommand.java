@@ -104,7 +104,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     static Check kafka(TopologyConfig topology) {
-        Map<String, Object> props = new java.util.HashMap<>(Pipeline.clientProperties(topology));
+        Map<String, Object> props = new java.util.HashMap<>(topology.kafkaClientProperties());
         props.put("request.timeout.ms", "5000");
         props.put("default.api.timeout.ms", "10000");
         List<String> topics = List.of(topology.getString(TopologyConfig.INPUT_TOPIC),

@@ -60,69 +60,55 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a KEK (a fresh AES-256 key, version 1).")
-    static final class Create implements Callable<Integer> {
+    /** The subcommands that change one KEK and print what it is now. */
+    abstract static class KekChange implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
         @Parameters(paramLabel = "NAME")
         String name;
 
+        abstract LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception;
+
         @Override
         public Integer call() throws Exception {
             try (LocalKeystoreKms kms = open(common)) {
-                print(kms.createKek(name));
+                print(apply(kms, name));
             }
             return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a KEK (a fresh AES-256 key, version 1).")
+    static final class Create extends KekChange {
+        @Override
+        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
+            return kms.createKek(name);
         }
     }
 
     @Command(name = "rotate", mixinStandardHelpOptions = true,
             description = "Add a new version and make it primary; objects under older versions still decrypt.")
-    static final class Rotate implements Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Rotate extends KekChange {
         @Override
-        public Integer call() throws Exception {
-            try (LocalKeystoreKms kms = open(common)) {
-                print(kms.rotate(name));
-            }
-            return 0;
+        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
+            return kms.rotate(name);
         }
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disable a KEK: no new DEKs, no unwrap (crypto-shredding, reversible with enable).")
-    static final class Disable implements Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Disable extends KekChange {
         @Override
-        public Integer call() throws Exception {
-            try (LocalKeystoreKms kms = open(common)) {
-                print(kms.disable(name));
-            }
-            return 0;
+        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
+            return kms.disable(name);
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled KEK again.")
-    static final class Enable implements Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-        @Parameters(paramLabel = "NAME")
-        String name;
-
+    static final class Enable extends KekChange {
         @Override
-        public Integer call() throws Exception {
-            try (LocalKeystoreKms kms = open(common)) {
-                print(kms.enable(name));
-            }
-            return 0;
+        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
+            return kms.enable(name);
         }
     }
 

@@ -164,7 +164,7 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location, config);
+            List<String> bk = Pipeline.splitBucketKey(location);
             try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 ObjectInfo info = client.inspect(bk.get(0), bk.get(1));
                 long offset = 0;
@@ -226,7 +226,7 @@ final class ObjectCommands {
         @Override
         public Integer call() {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location != null ? location : config.bucket(), config);
+            List<String> bk = Pipeline.splitBucketKey(location != null ? location : config.bucket());
             try (S3Client s3 = config.s3()) {
                 String token = null;
                 int count = 0;
@@ -260,7 +260,7 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location, config);
+            List<String> bk = Pipeline.splitBucketKey(location);
             try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 print(client.inspect(bk.get(0), bk.get(1)));
             }
@@ -303,7 +303,7 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location, config);
+            List<String> bk = Pipeline.splitBucketKey(location);
             List<String> keys = new ArrayList<>();
             if (prefix) {
                 try (S3Client s3 = config.s3()) {

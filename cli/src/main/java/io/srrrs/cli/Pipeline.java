@@ -67,7 +67,7 @@ final class Pipeline implements AutoCloseable {
         this.config = config;
         this.topology = config.topology();
         this.registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(topology.registryConfig()));
-        Map<String, Object> client = clientProperties(topology);
+        Map<String, Object> client = topology.kafkaClientProperties();
         Map<String, Object> producerProps = new HashMap<>(client);
         producerProps.put("acks", "all");
         producerProps.put("max.request.size", Integer.toString(2 << 20));
@@ -172,10 +172,6 @@ final class Pipeline implements AutoCloseable {
         return keys;
     }
 
-    static Map<String, Object> clientProperties(TopologyConfig config) {
-        return config.kafkaClientProperties();
-    }
-
     static byte[] sha256(Path file) throws IOException {
         MessageDigest md = digest();
         try (InputStream in = Files.newInputStream(file)) {
@@ -199,7 +195,7 @@ final class Pipeline implements AutoCloseable {
         }
     }
 
-    static List<String> splitBucketKey(String location, CliConfig config) {
+    static List<String> splitBucketKey(String location) {
         String s = location.startsWith("s3://") ? location.substring(5) : location;
         int slash = s.indexOf('/');
         if (slash < 0) {

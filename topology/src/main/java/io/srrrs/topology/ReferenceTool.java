@@ -98,7 +98,7 @@ public final class ReferenceTool {
         }
         PayloadReference built = ref.build();
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
-        try (KafkaProducer<String, PayloadReference> producer = new KafkaProducer<>(clientProperties(config),
+        try (KafkaProducer<String, PayloadReference> producer = new KafkaProducer<>(config.kafkaClientProperties(),
                 new StringSerializer(), new AvroSerializer<>(registry, true))) {
             producer.send(new ProducerRecord<>(config.getString(TopologyConfig.INPUT_TOPIC), built.getId(), built)).get();
         }
@@ -107,7 +107,7 @@ public final class ReferenceTool {
 
     static void watch(TopologyConfig config, int seconds) {
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
-        Map<String, Object> props = clientProperties(config);
+        Map<String, Object> props = config.kafkaClientProperties();
         props.put("group.id", "srrrs-watch-" + UUID.randomUUID());
         props.put("auto.offset.reset", "earliest");
         props.put("isolation.level", "read_committed");
@@ -173,10 +173,6 @@ public final class ReferenceTool {
         System.out.println("sink private key written to " + out + " (give the connector "
                 + "srrrs.sse-c.private.key.file=" + out.toAbsolutePath() + ")");
         System.out.println("topology: " + TopologyConfig.SSE_C_SINK_PUBLIC_KEY + "=" + pair.publicKeyBase64());
-    }
-
-    private static Map<String, Object> clientProperties(TopologyConfig config) {
-        return config.kafkaClientProperties();
     }
 
     private static String required(Map<String, String> opts, String name) {
