@@ -6,11 +6,12 @@ import io.srrrs.crypto.format.ObjectIdentity;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.connect.sink.SinkRecord;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * One object being put together from its chunks: where it goes, its metadata, the offset of its
- * first chunk (which bounds what may be committed), the part being filled, and its multipart
+ * One object being put together from its chunks: where it goes, its metadata, the offsets its
+ * chunks span (which bound what may be committed), the part being filled, and its multipart
  * upload once it is larger than one part.
  */
 final class ObjectAssembly {
@@ -18,6 +19,9 @@ final class ObjectAssembly {
     final String referenceId;
     final ObjectIdentity identity;
     final long firstOffset;
+    /** Chunk 0's record without its ciphertext: what is reported if the object never completes. */
+    final SinkRecord firstRecord;
+    final PartitionState.Span span;
     final ObjectMetadata metadata;
     final Map<String, String> userMetadata;
     final String contentType;
@@ -29,11 +33,14 @@ final class ObjectAssembly {
     String uploadId;
     final List<CompletedPart> parts = new ArrayList<>();
 
-    ObjectAssembly(String referenceId, ObjectIdentity identity, long firstOffset, ObjectMetadata metadata,
+    ObjectAssembly(String referenceId, ObjectIdentity identity, SinkRecord first, long now, ObjectMetadata metadata,
                    Map<String, String> userMetadata, String contentType, byte[] sealedSseCKey, PartBuffer part) {
         this.referenceId = referenceId;
         this.identity = identity;
-        this.firstOffset = firstOffset;
+        this.firstOffset = first.kafkaOffset();
+        this.firstRecord = first.newRecord(first.topic(), first.kafkaPartition(), first.keySchema(), first.key(),
+                null, null, first.timestamp(), first.headers());
+        this.span = new PartitionState.Span(firstOffset, firstOffset, now);
         this.metadata = metadata;
         this.userMetadata = userMetadata;
         this.contentType = contentType;

@@ -44,6 +44,8 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String ABANDONED_AGE = "srrrs.multipart.abandoned.age.ms";
     public static final String SSE_C_PRIVATE_KEY = "srrrs.sse-c.private.key";
     public static final String SSE_C_PRIVATE_KEY_FILE = "srrrs.sse-c.private.key.file";
+    public static final String ASSEMBLY_TIMEOUT = "srrrs.assembly.timeout.ms";
+    public static final String RECORD_MAX_ATTEMPTS = "srrrs.record.max.attempts";
 
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
@@ -83,7 +85,14 @@ public final class S3SinkConfig extends AbstractConfig {
                     "The sink's X25519 private key (base64) that opens the SSE-C keys the topology sealed to it. "
                             + "Empty: objects that ask for SSE-C are refused.")
             .define(SSE_C_PRIVATE_KEY_FILE, Type.STRING, "", Importance.MEDIUM,
-                    "File holding that key instead (first line).");
+                    "File holding that key instead (first line).")
+            .define(ASSEMBLY_TIMEOUT, Type.LONG, 10L * 60 * 1000, Range.atLeast(1000), Importance.LOW,
+                    "An object whose next chunk has not come for this long, while later records of its partition "
+                            + "did, is refused as INCOMPLETE (its chunk 0 reported, its upload aborted), so that it "
+                            + "cannot hold back the partition's committed offset for ever.")
+            .define(RECORD_MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 100), Importance.LOW,
+                    "Attempts at a chunk whose handling fails for an unforeseen reason (not a store outage, which "
+                            + "is retried until the store is back) before it is refused as PROCESSING_FAILED.");
 
     public S3SinkConfig(Map<String, String> props) {
         super(DEFINITION, props);

@@ -20,6 +20,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
  *  "value.converter": "io.srrrs.serdes.connect.AvroConverter",
  *  "value.converter.schema.registry.url": "https://registry:8443/apis/ccompat/v7",
  *  "consumer.override.isolation.level": "read_committed",
+ *  "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "ciphertext-chunks.sink-dlq",
  *  "store.url": "https://s3.example", "s3.bucket.name": "invoices", ...}
  * </pre>
  */
@@ -34,31 +35,60 @@ public final class S3SinkConnector extends SinkConnector {
 
     /** The consumer setting without which a sink would read chunks of aborted transactions. */
     static final String READ_COMMITTED = "consumer.override.isolation.level";
+    static final String ERRORS_TOLERANCE = "errors.tolerance";
+    static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
 
     private static final String READ_COMMITTED_WHY = "must be read_committed: the topology writes chunks in "
             + "transactions, and a reader of uncommitted data would see the chunks of aborted ones (the worker "
             + "needs connector.client.config.override.policy=All, the default)";
+    private static final String TOLERANCE_WHY = "must be all, with " + DLQ_TOPIC + " set: a chunk that can never be "
+            + "written then goes to that topic with its reason and the task goes on (with none, one bad chunk stops "
+            + "the task; with all and no topic, Connect drops it silently)";
+    private static final String DLQ_WHY = "must name the topic refused chunks go to, with their reason (and "
+            + "errors.tolerance=all)";
 
     @Override
     public void start(Map<String, String> props) {
         new S3SinkConfig(props); // fail at once on a bad configuration, with the key's name
-        if (!"read_committed".equals(props.get(READ_COMMITTED))) {
-            throw new ConfigException(READ_COMMITTED, props.get(READ_COMMITTED), READ_COMMITTED_WHY);
+        List<ConfigValue> problems = problems(props);
+        if (!problems.isEmpty()) {
+            ConfigValue p = problems.get(0);
+            throw new ConfigException(p.name(), p.value(), p.errorMessages().get(0));
         }
         this.props = new HashMap<>(props);
     }
 
-    /** Also refuses, at PUT time (HTTP 400), a configuration without read_committed. */
+    /**
+     * Also refuses, at PUT time (HTTP 400), a configuration that would read aborted chunks, stop on
+     * one bad chunk or drop it silently.
+     */
     @Override
     public Config validate(Map<String, String> props) {
         Config config = super.validate(props);
-        if ("read_committed".equals(props.get(READ_COMMITTED))) {
+        List<ConfigValue> problems = problems(props);
+        if (problems.isEmpty()) {
             return config;
         }
         List<ConfigValue> values = new ArrayList<>(config.configValues());
-        values.add(new ConfigValue(READ_COMMITTED, props.get(READ_COMMITTED), List.of(),
-                List.of(READ_COMMITTED + "=" + props.get(READ_COMMITTED) + ": " + READ_COMMITTED_WHY)));
+        values.addAll(problems);
         return new Config(values);
+    }
+
+    /** The Connect-level settings exactly-once and never-stop depend on, each wrong one with why. */
+    private static List<ConfigValue> problems(Map<String, String> props) {
+        List<ConfigValue> problems = new ArrayList<>();
+        require(problems, props, READ_COMMITTED, "read_committed".equals(props.get(READ_COMMITTED)), READ_COMMITTED_WHY);
+        require(problems, props, ERRORS_TOLERANCE, "all".equals(props.get(ERRORS_TOLERANCE)), TOLERANCE_WHY);
+        String dlq = props.get(DLQ_TOPIC);
+        require(problems, props, DLQ_TOPIC, dlq != null && !dlq.isBlank(), DLQ_WHY);
+        return problems;
+    }
+
+    private static void require(List<ConfigValue> problems, Map<String, String> props, String key, boolean ok,
+                                String why) {
+        if (!ok) {
+            problems.add(new ConfigValue(key, props.get(key), List.of(), List.of(key + "=" + props.get(key) + ": " + why)));
+        }
     }
 
     @Override

@@ -1,12 +1,5 @@
 package io.srrrs.sink;
 
-import io.srrrs.crypto.CiphertextException;
-import io.srrrs.crypto.ObjectMetadata;
-import io.srrrs.crypto.format.EncryptionContext;
-import io.srrrs.crypto.format.FormatHeader;
-import io.srrrs.crypto.format.ObjectIdentity;
-import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.store.StoreClients;
 import io.srrrs.store.StoreConfig;
 import io.srrrs.store.StoreException;
@@ -14,21 +7,19 @@ import io.srrrs.store.StoreException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
-import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -38,37 +29,31 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <ul>
  *   <li>an object becomes visible only when its last chunk is written: one PutObject for an
  *       object of one part, else CompleteMultipartUpload;
- *   <li>{@link #preCommit} lets Connect commit a partition only up to the first chunk of its oldest
- *       unfinished object, so after a crash the object is assembled again from its start, and
- *       objects finished meanwhile are written again with the same bytes to the same key;
+ *   <li>{@link #preCommit} lets Connect commit a partition only at an offset that splits no object
+ *       ({@link PartitionState}), so after a crash every object is assembled again from its start,
+ *       and objects finished meanwhile are written again with the same bytes to the same key;
+ *   <li>redelivery is normal: records already applied are skipped, and a chunk 0 that comes again
+ *       (after a {@link RetriableException}, a rebalance, a restart) starts its object again;
  *   <li>a multipart upload left by a crash is aborted when its object is started again; one left
  *       by an object that never comes back is aborted by a later start after
  *       {@code srrrs.multipart.abandoned.age.ms};
  *   <li>a store that fails after the SDK's retries makes the batch fail with a
- *       {@link RetriableException}: Connect redelivers it, and records already applied are
- *       skipped, so nothing is lost or doubled;
- *   <li>a chunk that can never be written (gap, unknown format, refused bucket, store refusal) goes
- *       to the errant record reporter with the reason, its object is dropped, and the task goes on.
+ *       {@link RetriableException}: Connect redelivers it, so nothing is lost or doubled;
+ *   <li>a chunk that can never be written (gap, unknown format, refused bucket, store refusal, an
+ *       object that never completes, or an unforeseen failure {@code srrrs.record.max.attempts}
+ *       times) goes to the errant record reporter with its {@link ChunkRefusedException.Reason},
+ *       its object is dropped, and the task goes on.
  * </ul>
  */
 public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3SinkTask.class);
 
-    /** One partition's objects under way, in the order their first chunks came. */
-    private static final class PartitionState {
-        final LinkedHashMap<String, ObjectAssembly> open = new LinkedHashMap<>();
-        /** References whose object was dropped; their later chunks are ignored. */
-        final Set<String> dropped = new HashSet<>();
-        long lastApplied = -1;
-    }
-
     private S3SinkConfig config;
     private S3Client s3;
     private ObjectWriter writer;
-    private MemoryBudget budget;
+    private ObjectStarter starter;
     private ErrantRecordReporter reporter;
-    private Set<String> buckets;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
     @Override
@@ -82,8 +67,8 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         StoreConfig store = config.store();
         s3 = StoreClients.s3(store);
         writer = new ObjectWriter(s3, store, config.sseCPrivateKey());
-        budget = new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY));
-        buckets = new HashSet<>(config.buckets());
+        Set<String> buckets = new HashSet<>(config.buckets());
+        starter = new ObjectStarter(config, buckets, new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY)));
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
@@ -114,122 +99,106 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
             if (record.kafkaOffset() <= state.lastApplied) {
                 continue; // redelivered after a retriable failure: already applied
             }
-            try {
-                apply(record, state);
-            } catch (StoreException e) {
-                if (e.isTransient()) {
-                    context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF_MAX));
-                    throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
-                }
-                refuse(record, state, new Refusal(e.getMessage(), e));
-            } catch (Refusal e) {
-                refuse(record, state, e);
-            } catch (IOException e) {
-                throw new RetriableException("local part buffer failed: " + e.getMessage(), e);
-            }
+            handle(record, state);
             state.lastApplied = record.kafkaOffset();
+            state.lastAppliedAtMillis = System.currentTimeMillis();
+        }
+        expireIncomplete(); // Connect calls put() with an empty batch too, so this runs while idle
+    }
+
+    /** Applies one record; whatever goes wrong ends as a retry, or a refusal with its reason. */
+    private void handle(SinkRecord record, PartitionState state) {
+        try {
+            apply(record, state);
+            state.settled(record.kafkaOffset());
+        } catch (StoreException e) {
+            if (e.isTransient()) {
+                context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF_MAX));
+                throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
+            }
+            refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage(), e));
+        } catch (ChunkRefusedException e) {
+            refuse(record, state, e);
+        } catch (IOException e) {
+            throw new RetriableException("local part buffer failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            unforeseen(record, state, e);
         }
     }
 
-    private void apply(SinkRecord record, PartitionState state) throws Refusal, IOException {
+    /** An exception nobody foresaw: retried by redelivery a bounded number of times, then refused. */
+    private void unforeseen(SinkRecord record, PartitionState state, RuntimeException e) {
+        int attempts = state.failed(record.kafkaOffset());
+        int max = config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS);
+        String what = e.getClass().getSimpleName() + ": " + ChunkRefusedException.printable(e.getMessage());
+        if (attempts < max) {
+            LOG.warn("chunk at {} failed (attempt {} of {}), it will be redelivered: {}", ChunkRecord.where(record),
+                    attempts, max, what);
+            context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF));
+            throw new RetriableException("chunk at " + ChunkRecord.where(record) + " failed, it will be retried: " + what, e);
+        }
+        state.settled(record.kafkaOffset());
+        refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.PROCESSING_FAILED,
+                "gave up after " + attempts + " attempts: " + what, e));
+    }
+
+    private void apply(SinkRecord record, PartitionState state) throws ChunkRefusedException, IOException {
         ChunkRecord chunk = ChunkRecord.of(record);
-        if (state.dropped.contains(chunk.referenceId())) {
-            if (chunk.last()) {
-                state.dropped.remove(chunk.referenceId());
-            }
+        long offset = record.kafkaOffset();
+        long now = System.currentTimeMillis();
+        String id = chunk.referenceId();
+        if (chunk.sequence() != 0 && state.isDropped(id)) {
+            state.touchDropped(id, offset, chunk.last(), now);
             return;
         }
+        ObjectAssembly a = state.open.get(id);
         if (chunk.aborted()) {
             // The topology gave this object up (its reference is in the topology's DLQ): drop it.
-            ObjectAssembly a = state.open.remove(chunk.referenceId());
             if (a != null) {
+                state.open.remove(id);
+                state.finish(a.firstOffset, offset);
                 discard(a);
                 LOG.info("dropped {}: the topology abandoned it", a);
             }
             return;
         }
-        ObjectAssembly a = state.open.get(chunk.referenceId());
         if (chunk.sequence() == 0) {
             if (a != null) {
-                throw new Refusal("chunk 0 of reference " + chunk.referenceId() + " came again while its object was "
-                        + "being assembled at " + ChunkRecord.where(record));
+                // Redelivered (retriable failure, rebalance, restarted task): the object starts again.
+                LOG.info("chunk 0 of {} came again at {}: assembling it again from the start", a, ChunkRecord.where(record));
+                state.open.remove(id);
+                discard(a);
             }
-            a = start(chunk, record);
-            state.open.put(chunk.referenceId(), a);
+            state.undrop(id);
+            a = starter.start(chunk, record, now);
+            state.open.put(id, a);
         } else if (a == null) {
-            throw new Refusal("chunk " + chunk.sequence() + " of reference " + chunk.referenceId() + " at "
-                    + ChunkRecord.where(record) + " has no chunk 0 before it: the sequence has a gap");
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence()
+                    + " of reference " + id + " at " + ChunkRecord.where(record) + " has no chunk 0 before it");
         } else if (chunk.sequence() != a.nextSequence) {
-            throw new Refusal("chunk " + chunk.sequence() + " of " + a + " at " + ChunkRecord.where(record)
-                    + ", expected chunk " + a.nextSequence + ": the sequence has a gap");
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence() + " of "
+                    + a + " at " + ChunkRecord.where(record) + ", expected chunk " + a.nextSequence);
         }
+        a.span.last = offset;
+        a.span.touchedAtMillis = now;
         append(a, chunk, state);
     }
 
-    private ObjectAssembly start(ChunkRecord chunk, SinkRecord record) throws Refusal {
-        ChunkRecord.Start s = chunk.start();
-        if (s == null) {
-            throw new Refusal("chunk 0 of reference " + chunk.referenceId() + " has no object start");
-        }
-        if (!buckets.isEmpty() && !buckets.contains(chunk.bucket())) {
-            throw new Refusal("bucket '" + chunk.bucket() + "' is not in " + S3SinkConfig.BUCKETS + " " + buckets);
-        }
-        ObjectIdentity identity;
-        ObjectMetadata metadata;
-        try {
-            identity = new ObjectIdentity(chunk.bucket(), chunk.key());
-            FormatHeader header = FormatHeader.parse(s.header());
-            metadata = new ObjectMetadata(header, new WrappedDek(s.kms(), new KekId(s.kekId()), s.wrappedDek()),
-                    EncryptionContext.of(s.encryptionContext()), s.sseC());
-        } catch (CiphertextException e) {
-            throw new Refusal("object of reference " + chunk.referenceId() + " is not in a format this sink knows: "
-                    + e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new Refusal("object of reference " + chunk.referenceId() + " has invalid metadata: " + e.getMessage(), e);
-        }
-        byte[] header = s.header();
-        if (chunk.ciphertext().length < header.length
-                || !Arrays.equals(chunk.ciphertext(), 0, header.length, header, 0, header.length)) {
-            throw new Refusal("chunk 0 of reference " + chunk.referenceId() + " does not start with its format header");
-        }
-        Map<String, String> user = s.userMetadata() == null ? Map.of() : s.userMetadata();
-        Map<String, String> all = new HashMap<>(user);
-        all.putAll(metadata.toMap());
-        if (ObjectMetadata.byteSize(all) > io.srrrs.crypto.format.FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
-            throw new Refusal("metadata of " + identity + " exceeds S3's 2 KB");
-        }
-        byte[] sealed = null;
-        if (s.sseC()) {
-            if (config.sseCPrivateKey() == null) {
-                throw new Refusal(identity + " asks for SSE-C, but " + S3SinkConfig.SSE_C_PRIVATE_KEY + " is not set");
-            }
-            if (s.sealedSseCKey() == null) {
-                throw new Refusal(identity + " asks for SSE-C but carries no sealed SSE-C key");
-            }
-            if (!config.store().isHttps()) {
-                throw new Refusal(identity + " asks for SSE-C, which is refused over plain http (" + config.storeUrl() + ")");
-            }
-            sealed = s.sealedSseCKey();
-        }
-        String contentType = s.contentType() == null || s.contentType().isBlank() ? "application/octet-stream"
-                : s.contentType();
-        return new ObjectAssembly(chunk.referenceId(), identity, record.kafkaOffset(), metadata, user, contentType,
-                sealed, new PartBuffer(budget, config.bufferDir()));
-    }
-
-    private void append(ObjectAssembly a, ChunkRecord chunk, PartitionState state) throws Refusal, IOException {
+    private void append(ObjectAssembly a, ChunkRecord chunk, PartitionState state)
+            throws ChunkRefusedException, IOException {
         byte[] bytes = chunk.ciphertext();
         a.part.append(bytes);
         try {
             if (chunk.last()) {
                 long total = a.bytes + bytes.length;
                 if (chunk.objectLength() != null && chunk.objectLength() != total) {
-                    throw new Refusal(a + " assembled to " + total + " bytes, but its last chunk says "
-                            + chunk.objectLength());
+                    throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
+                            + total + " bytes, but its last chunk says " + chunk.objectLength());
                 }
                 finish(a);
                 a.bytes = total;
                 state.open.remove(a.referenceId);
+                state.finish(a.firstOffset, a.span.last);
                 a.part.close();
                 LOG.debug("wrote {} ({} bytes)", a, total);
             } else if (a.part.size() >= config.partSize()) {
@@ -243,8 +212,8 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
                 a.bytes += bytes.length;
             }
             a.nextSequence = chunk.sequence() + 1;
-        } catch (StoreException e) {
-            if (e.isTransient()) {
+        } catch (RuntimeException e) {
+            if (!(e instanceof StoreException se) || se.isTransient()) {
                 a.part.dropLast(bytes.length); // the same record comes again
             }
             throw e;
@@ -258,7 +227,7 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
             a.parts.add(writer.uploadPart(a, a.parts.size() + 1, a.part.body()));
             try {
                 writer.completeMultipartUpload(a);
-            } catch (StoreException e) {
+            } catch (RuntimeException e) {
                 a.parts.remove(a.parts.size() - 1); // the final part is sent again with the retried record
                 throw e;
             }
@@ -277,27 +246,28 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         return live;
     }
 
-    /** Reports the chunk with its reason (errors.tolerance decides what that means) and drops its object. */
-    private void refuse(SinkRecord record, PartitionState state, Refusal reason) {
+    /** Reports the chunk with its reason and drops its object; its later chunks are then ignored. */
+    private void refuse(SinkRecord record, PartitionState state, ChunkRefusedException reason) {
         LOG.warn("refused chunk at {}: {}", ChunkRecord.where(record), reason.getMessage());
-        String referenceId = null;
-        boolean last = false;
         try {
             ChunkRecord chunk = ChunkRecord.of(record);
-            referenceId = chunk.referenceId();
-            last = chunk.last();
-        } catch (Refusal notAChunk) {
-            // nothing to drop: the record is not a chunk at all
-        }
-        if (referenceId != null) {
-            ObjectAssembly a = state.open.remove(referenceId);
+            ObjectAssembly a = state.open.remove(chunk.referenceId());
+            long first = a == null ? record.kafkaOffset() : a.firstOffset;
             if (a != null) {
                 discard(a);
             }
-            if (!last) {
-                state.dropped.add(referenceId);
+            if (chunk.last()) {
+                state.finish(first, record.kafkaOffset());
+            } else {
+                state.drop(chunk.referenceId(), first, record.kafkaOffset(), System.currentTimeMillis());
             }
+        } catch (ChunkRefusedException notAChunk) {
+            // nothing to drop: the record is not a chunk at all
         }
+        report(record, reason);
+    }
+
+    private void report(SinkRecord record, ChunkRefusedException reason) {
         if (reporter == null) {
             throw new ConnectException("refused chunk at " + ChunkRecord.where(record) + ": " + reason.getMessage()
                     + " (set errors.tolerance=all and errors.deadletterqueue.topic.name to report such chunks and go on)",
@@ -308,8 +278,22 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while reporting a refused chunk", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new ConnectException("could not report a refused chunk: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Objects whose last chunk never came: reported by their chunk 0, so they cannot hold back commits. */
+    private void expireIncomplete() {
+        long now = System.currentTimeMillis();
+        long timeout = config.getLong(S3SinkConfig.ASSEMBLY_TIMEOUT);
+        for (PartitionState state : partitions.values()) {
+            for (ObjectAssembly a : state.expire(now, timeout)) {
+                discard(a);
+                report(a.firstRecord, new ChunkRefusedException(ChunkRefusedException.Reason.INCOMPLETE, a
+                        + ": no chunk after chunk " + (a.nextSequence - 1) + " for " + timeout + " ms while later records"
+                        + " of the partition came"));
+            }
         }
     }
 
@@ -322,21 +306,14 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         }
     }
 
-    /**
-     * Commits each partition only up to the first chunk of its oldest unfinished object: after a
-     * restart, that object is read again from its first chunk.
-     */
+    /** Commits each partition only at an offset that splits no object ({@link PartitionState}). */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
         Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : current.entrySet()) {
             PartitionState state = partitions.get(e.getKey());
             long offset = e.getValue().offset();
-            if (state != null && !state.open.isEmpty()) {
-                long oldest = state.open.values().stream().mapToLong(a -> a.firstOffset).min().orElse(offset);
-                offset = Math.min(offset, oldest);
-            }
-            safe.put(e.getKey(), new OffsetAndMetadata(offset));
+            safe.put(e.getKey(), new OffsetAndMetadata(state == null ? offset : state.safeOffset(offset)));
         }
         return safe;
     }

@@ -33,12 +33,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -69,16 +71,18 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
 
     private static final Logger LOG = LoggerFactory.getLogger(EncryptionProcessor.class);
 
-    /** Attempts per input record that failed transiently; outlives stream-thread replacement. */
-    private static final Map<String, Integer> ATTEMPTS = new ConcurrentHashMap<>();
-
     private final EncryptionTopology.Dependencies deps;
+    private final RecordAttempts attempts;
     private ProcessorContext<Object, Object> context;
+    private DeadLetters deadLetters;
+    /** Records this attempt at the current reference forwarded: none means it can be retried in place. */
+    private long forwarded;
     private KeyValueStore<String, Long> seenIds;
     private TopologyMetrics metrics;
 
     EncryptionProcessor(EncryptionTopology.Dependencies deps) {
         this.deps = deps;
+        this.attempts = deps.attempts();
     }
 
     @Override
@@ -87,6 +91,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         this.seenIds = context.getStateStore(EncryptionTopology.SEEN_IDS_STORE);
         this.metrics = new TopologyMetrics(context.metrics(), Thread.currentThread().getName(),
                 deps.kmsCalls(), deps.dekCacheHits());
+        this.deadLetters = new DeadLetters(context, metrics);
         context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldIds);
     }
 
@@ -94,39 +99,72 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         String attemptKey = meta.topic() + "/" + meta.partition() + "/" + meta.offset();
-        try {
-            handle(record, meta);
-            ATTEMPTS.remove(attemptKey);
-        } catch (TransientFailure e) {
-            int attempts = ATTEMPTS.merge(attemptKey, 1, Integer::sum);
-            if (attempts >= deps.maxAttempts()) {
-                ATTEMPTS.remove(attemptKey);
-                reject(record, meta, null, new BadReferenceException(RejectReason.PROCESSING_FAILED,
-                        "gave up after " + attempts + " attempts: " + Sanitizer.text(e.getMessage()), e));
+        RecordAttempts.Failure earlier = attempts.of(attemptKey);
+        if (attempts.exhausted(earlier)) {
+            // Its last attempt failed after forwarding chunks, so that transaction was aborted: give up now.
+            giveUp(record, meta, attemptKey, earlier);
+            return;
+        }
+        while (true) {
+            forwarded = 0;
+            try {
+                handle(record, meta);
+                attempts.settled(attemptKey);
                 return;
+            } catch (TaskMigratedException | TaskCorruptedException e) {
+                throw e; // Kafka Streams' own business: the task is no longer ours or must restore
+            } catch (TransientFailureException | RuntimeException e) {
+                RecordAttempts.Failure failure = attempts.failed(attemptKey, e);
+                boolean retryHere = forwarded == 0; // nothing of this record is in the transaction yet
+                if (attempts.exhausted(failure) && retryHere) {
+                    giveUp(record, meta, attemptKey, failure);
+                    return;
+                }
+                LOG.warn("reference at {} failed (attempt {} of {}), will be retried{}: {}: {}", attemptKey,
+                        failure.attempts(), attempts.maxAttempts(), retryHere ? "" : " after aborting its transaction",
+                        failure.errorClass(), failure.message());
+                sleepQuietly(attempts.backoffMillis(failure.attempts()));
+                if (!retryHere) {
+                    // Chunks were forwarded: only aborting the transaction takes them back.
+                    throw new StreamsException("reference at " + attemptKey + " failed after some of its chunks were "
+                            + "produced; its transaction is aborted and it is retried", e);
+                }
             }
-            LOG.warn("reference at {} failed (attempt {} of {}), will be retried: {}", attemptKey, attempts,
-                    deps.maxAttempts(), Sanitizer.text(e.getMessage()));
-            sleepQuietly(Math.min(5000L, 500L * attempts));
-            throw new org.apache.kafka.streams.errors.StreamsException("transient failure at " + attemptKey, e);
         }
     }
 
-    private void handle(Record<byte[], byte[]> record, RecordMetadata meta) throws TransientFailure {
+    private void giveUp(Record<byte[], byte[]> record, RecordMetadata meta, String attemptKey,
+                        RecordAttempts.Failure failure) {
+        attempts.settled(attemptKey);
+        deadLetters.send(record, meta, decodedOrNull(record, meta), new BadReferenceException(
+                RejectReason.PROCESSING_FAILED, "gave up after " + failure.attempts() + " attempts: "
+                + failure.errorClass() + ": " + failure.message()), failure.errorClass());
+    }
+
+    /** The reference, for the DLQ record's sake, if it decodes; else null. */
+    private PayloadReference decodedOrNull(Record<byte[], byte[]> record, RecordMetadata meta) {
+        try {
+            return deps.deserializer().deserialize(meta.topic(), record.value());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void handle(Record<byte[], byte[]> record, RecordMetadata meta) throws TransientFailureException {
         PayloadReference ref;
         try {
             ref = deps.deserializer().deserialize(meta.topic(), record.value());
         } catch (MalformedRecordException e) {
-            reject(record, meta, null, new BadReferenceException(RejectReason.MALFORMED_RECORD, e.getMessage()));
+            deadLetters.send(record, meta, null, new BadReferenceException(RejectReason.MALFORMED_RECORD, e.getMessage()));
             return;
         } catch (UnknownSchemaException e) {
-            reject(record, meta, null, new BadReferenceException(RejectReason.UNKNOWN_SCHEMA, e.getMessage()));
+            deadLetters.send(record, meta, null, new BadReferenceException(RejectReason.UNKNOWN_SCHEMA, e.getMessage()));
             return;
         } catch (SerializationException e) {
-            throw new TransientFailure("schema registry: " + e.getMessage(), e);
+            throw new TransientFailureException("schema registry: " + e.getMessage(), e);
         }
         if (ref == null) {
-            reject(record, meta, null, new BadReferenceException(RejectReason.EMPTY_RECORD, "the record has no value"));
+            deadLetters.send(record, meta, null, new BadReferenceException(RejectReason.EMPTY_RECORD, "the record has no value"));
             return;
         }
         try {
@@ -143,13 +181,13 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             encrypt(valid, kek, record);
             seenIds.put(ref.getId(), context.currentSystemTimeMs());
         } catch (BadReferenceException e) {
-            reject(record, meta, ref, e);
+            deadLetters.send(record, meta, ref, e);
         } finally {
             metrics.kms();
         }
     }
 
-    private KekId resolveKek(ReferenceValidator.Valid valid, String topic) throws BadReferenceException, TransientFailure {
+    private KekId resolveKek(ReferenceValidator.Valid valid, String topic) throws BadReferenceException, TransientFailureException {
         String alias = deps.kekPolicy().aliasFor(valid.reference(), valid.context(), topic);
         try {
             return deps.kms().resolve(alias);
@@ -159,7 +197,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     private void encrypt(ReferenceValidator.Valid valid, KekId kek, Record<byte[], byte[]> record)
-            throws BadReferenceException, TransientFailure {
+            throws BadReferenceException, TransientFailureException {
         PayloadReference ref = valid.reference();
         long started = System.nanoTime();
         DataKeyPair dek;
@@ -169,7 +207,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             throw kmsFailure(e, kek.value());
         }
         String recordKey = ref.getBucket() + "/" + ref.getKey();
-        long forwarded = 0;
+        long sent = 0;
         long ciphertextBytes = 0;
         try (DataKeyPair closing = dek; OpenedPayload payload = deps.sources().open(valid)) {
             MessageDigest sha256 = ref.getExpectedSha256() == null ? null : sha256();
@@ -194,24 +232,25 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                             .build();
                     context.forward(new Record<Object, Object>(recordKey, value, record.timestamp()),
                             EncryptionTopology.CHUNK_SINK);
+                    sent++;
                     forwarded++;
                     ciphertextBytes += chunk.bytes().length;
                 }
-                metrics.processed(sealing.plaintextLength(), ciphertextBytes, forwarded,
+                metrics.processed(sealing.plaintextLength(), ciphertextBytes, sent,
                         (System.nanoTime() - started) / 1_000_000);
             }
         } catch (BadReferenceException e) {
-            abandon(ref, recordKey, forwarded, record);
+            abandon(ref, recordKey, sent, record);
             throw e;
         } catch (SourceTooLargeException e) {
-            abandon(ref, recordKey, forwarded, record);
+            abandon(ref, recordKey, sent, record);
             throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, e.getMessage());
         } catch (HttpsPayloadSource.DeadlineExceededException e) {
-            abandon(ref, recordKey, forwarded, record);
+            abandon(ref, recordKey, sent, record);
             throw new BadReferenceException(RejectReason.SOURCE_FAILED, e.getMessage());
         } catch (IOException e) {
             // A network failure mid-payload: the whole transaction aborts, nothing partial is seen.
-            throw new TransientFailure("reading the payload failed: " + e.getMessage(), e);
+            throw new TransientFailureException("reading the payload failed: " + e.getMessage(), e);
         }
     }
 
@@ -264,45 +303,6 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         metrics.abandoned();
     }
 
-    private void reject(Record<byte[], byte[]> record, RecordMetadata meta, PayloadReference ref, BadReferenceException e) {
-        RejectReason reason = e.reason();
-        String message = Sanitizer.text(e.getMessage());
-        String errorClass = (e.getCause() != null ? e.getCause() : e).getClass().getSimpleName();
-        Long redacted = null;
-        PayloadReference shown = ref;
-        if (ref != null && ref.getSource() instanceof InlineSource inline) {
-            redacted = (long) inline.getData().remaining();
-            shown = PayloadReference.newBuilder(ref).setSource(new InlineSource(ByteBuffer.allocate(0))).build();
-        }
-        RejectedReference value = RejectedReference.newBuilder()
-                .setReferenceId(ref == null ? null : ref.getId())
-                .setInputTopic(meta.topic()).setInputPartition(meta.partition()).setInputOffset(meta.offset())
-                .setInputTimestamp(record.timestamp())
-                .setStage(reason.stage().name()).setReason(reason.name()).setErrorClass(errorClass)
-                .setMessage(message).setReference(shown).setRedactedInlineBytes(redacted)
-                .build();
-        Headers headers = new RecordHeaders();
-        header(headers, "srrrs.dlq.stage", reason.stage().name());
-        header(headers, "srrrs.dlq.reason", reason.name());
-        header(headers, "srrrs.dlq.error.class", errorClass);
-        header(headers, "srrrs.dlq.message", message);
-        header(headers, "srrrs.dlq.input.topic", meta.topic());
-        header(headers, "srrrs.dlq.input.partition", Integer.toString(meta.partition()));
-        header(headers, "srrrs.dlq.input.offset", Long.toString(meta.offset()));
-        if (ref != null) {
-            header(headers, "srrrs.dlq.reference.id", ref.getId());
-        }
-        context.forward(new Record<Object, Object>(ref == null ? null : ref.getId(), value, record.timestamp(), headers),
-                EncryptionTopology.DLQ_SINK);
-        metrics.rejected(reason);
-        LOG.info("reference {} at {}/{}/{} to the DLQ: {} ({})", ref == null ? "(undecodable)" : Sanitizer.text(ref.getId()),
-                meta.topic(), meta.partition(), meta.offset(), reason, message);
-    }
-
-    private static void header(Headers headers, String key, String value) {
-        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
-    }
-
     private BadReferenceException kmsFailureOrNull(KmsException e, String kek) {
         if (e instanceof UnknownKeyException) {
             return new BadReferenceException(RejectReason.UNKNOWN_KEK, "KEK '" + Sanitizer.text(kek) + "': " + e.getMessage(), e);
@@ -317,12 +317,12 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /** Throws what a KMS failure means here; declared to return so callers can write {@code throw}. */
-    private IllegalStateException kmsFailure(KmsException e, String kek) throws BadReferenceException, TransientFailure {
+    private IllegalStateException kmsFailure(KmsException e, String kek) throws BadReferenceException, TransientFailureException {
         BadReferenceException bad = kmsFailureOrNull(e, kek);
         if (bad != null) {
             throw bad;
         }
-        throw new TransientFailure("KMS: " + e.getMessage(), e);
+        throw new TransientFailureException("KMS: " + e.getMessage(), e);
     }
 
     private void forgetOldIds(long now) {
@@ -361,8 +361,8 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     }
 
     /** A failure that is not the reference's fault: retried, then PROCESSING_FAILED. */
-    static final class TransientFailure extends Exception {
-        TransientFailure(String message, Throwable cause) {
+    static final class TransientFailureException extends Exception {
+        TransientFailureException(String message, Throwable cause) {
             super(message, cause);
         }
     }

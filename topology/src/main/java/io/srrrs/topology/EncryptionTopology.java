@@ -47,7 +47,7 @@ public final class EncryptionTopology {
             int segmentSize,
             int chunkMaxBytes,
             long dedupRetentionMillis,
-            int maxAttempts,
+            RecordAttempts attempts,
             String sseCSinkPublicKey,
             TopologyMetrics.Counter kmsCalls,
             TopologyMetrics.Counter dekCacheHits) {

@@ -3,10 +3,14 @@ package io.srrrs.topology;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsStack;
 import io.srrrs.crypto.kms.MeteredKms;
+import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.PayloadReference;
+import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.AvroDeserializer;
+import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
+import io.srrrs.serdes.registry.RegistryException;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 import io.srrrs.topology.source.PayloadSources;
 
@@ -19,6 +23,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -62,6 +67,7 @@ public final class EncryptorApp implements AutoCloseable {
         if (config.getBoolean(TopologyConfig.TOPICS_CREATE)) {
             createTopics(config, streamsProps);
         }
+        warmUpSchemas(config, registry);
         EncryptionTopology.Dependencies deps = dependencies(config, kms, registry, sources, cipher);
         Topology topology = EncryptionTopology.build(config, deps, registry);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
@@ -90,11 +96,50 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getInt(TopologyConfig.SEGMENT_SIZE),
                 config.getInt(TopologyConfig.CHUNK_MAX_BYTES),
                 config.getLong(TopologyConfig.DEDUP_RETENTION),
-                config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
+                new RecordAttempts(config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
+                        config.getLong(TopologyConfig.TRANSIENT_BACKOFF), config.getLong(TopologyConfig.TRANSIENT_BACKOFF_MAX)),
                 config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).isBlank() ? null
                         : config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).trim(),
                 new TopologyMetrics.Counter(kms::totalKmsCalls),
                 new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()));
+    }
+
+    /**
+     * Gets the ids of the schemas the topology writes before it reads anything, waiting for the
+     * registry if it is down: the serializers cache them for good, so a registry outage later
+     * cannot fail a transaction between two chunks. Gives up after five minutes.
+     */
+    static void warmUpSchemas(TopologyConfig config, SchemaRegistryClient registry) {
+        boolean register = !"false".equals(config.raw().getOrDefault(AvroSerializer.AUTO_REGISTER, "true"));
+        Map<String, Schema> subjects = Map.of(
+                config.getString(TopologyConfig.OUTPUT_TOPIC) + "-value", EncryptedChunk.getClassSchema(),
+                config.getString(TopologyConfig.DLQ_TOPIC) + "-value", RejectedReference.getClassSchema());
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        for (Map.Entry<String, Schema> s : subjects.entrySet()) {
+            for (long wait = 500; ; wait = Math.min(10_000, wait * 2)) {
+                try {
+                    if (register) {
+                        registry.register(s.getKey(), s.getValue());
+                    } else {
+                        registry.lookup(s.getKey(), s.getValue());
+                    }
+                    break;
+                } catch (RegistryException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the schema registry did not answer for 5 minutes: "
+                                + Sanitizer.text(e.getMessage()), e);
+                    }
+                    LOG.warn("schema registry not ready for {} ({}); retrying in {} ms", s.getKey(),
+                            Sanitizer.text(e.getMessage()), wait);
+                    try {
+                        Thread.sleep(wait);
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while waiting for the schema registry", interrupted);
+                    }
+                }
+            }
+        }
     }
 
     private static void createTopics(TopologyConfig config, Properties streamsProps) {

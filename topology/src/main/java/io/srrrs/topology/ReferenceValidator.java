@@ -6,6 +6,8 @@ import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.UriSource;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -23,6 +25,7 @@ public final class ReferenceValidator {
     /** HTTP header token characters, as S3 accepts for x-amz-meta-* names. */
     private static final Pattern METADATA_NAME = Pattern.compile("[a-z0-9!#$%&'*+.^_`|~-]{1,128}");
     private static final int MAX_ID = 256;
+    private static final int MAX_URI = 8192;
 
     /** A reference that passed: its identity, context and source kind. */
     public record Valid(PayloadReference reference, ObjectIdentity identity, EncryptionContext context, String scheme) {
@@ -100,6 +103,7 @@ public final class ReferenceValidator {
             return "inline";
         }
         String uri = ((UriSource) source).getUri();
+        checkUri(uri);
         int colon = uri.indexOf(':');
         String scheme = colon > 0 ? uri.substring(0, colon).toLowerCase(Locale.ROOT) : "";
         return switch (scheme) {
@@ -109,6 +113,33 @@ public final class ReferenceValidator {
             default -> throw new BadReferenceException(RejectReason.UNSUPPORTED_SOURCE,
                     "source URI scheme '" + Sanitizer.text(scheme) + "' is not one of file, s3, https");
         };
+    }
+
+    /**
+     * A source URI must parse and hold no control character, raw or percent-encoded: a NUL in a
+     * path, say, is no file name any source could open, and must never reach one (issue 9: a
+     * {@code %00} once killed the stream thread over and over).
+     */
+    static void checkUri(String uri) throws BadReferenceException {
+        if (uri == null || uri.isEmpty() || uri.length() > MAX_URI) {
+            throw new BadReferenceException(RejectReason.INVALID_SOURCE, "source URI is empty or longer than " + MAX_URI);
+        }
+        if (hasControl(uri)) {
+            throw new BadReferenceException(RejectReason.INVALID_SOURCE, "source URI has control characters");
+        }
+        URI parsed;
+        try {
+            parsed = new URI(uri);
+        } catch (URISyntaxException e) {
+            throw new BadReferenceException(RejectReason.INVALID_SOURCE, "source URI does not parse (RFC 3986)");
+        }
+        for (String decoded : new String[] {parsed.getPath(), parsed.getAuthority(), parsed.getQuery(),
+                parsed.getFragment(), parsed.getSchemeSpecificPart()}) {
+            if (decoded != null && hasControl(decoded)) {
+                throw new BadReferenceException(RejectReason.INVALID_SOURCE,
+                        "source URI has percent-encoded control characters (such as %00)");
+            }
+        }
     }
 
     private static boolean hasControl(String s) {

@@ -16,6 +16,7 @@ public enum RejectReason {
     INVALID_METADATA(Stage.VALIDATE, "user metadata or content type cannot go into S3 metadata"),
     METADATA_TOO_LARGE(Stage.VALIDATE, "our metadata and the user's together exceed S3's 2 KB"),
     UNSUPPORTED_SOURCE(Stage.VALIDATE, "the source URI's scheme is not file, s3 or https"),
+    INVALID_SOURCE(Stage.VALIDATE, "the source URI is empty, too long, does not parse or holds control characters"),
     SSE_C_NOT_AVAILABLE(Stage.VALIDATE, "SSE-C was asked for but is not configured"),
     DUPLICATE_ID(Stage.DEDUPLICATE, "a reference with this id was already processed"),
     NO_KEK(Stage.KEK, "the KEK policy yields no KEK for this reference"),

@@ -67,6 +67,8 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String KEK_REFERENCE_OVERRIDE = "srrrs.kek.reference.override";
     public static final String DEDUP_RETENTION = "srrrs.dedup.retention.ms";
     public static final String TRANSIENT_MAX_ATTEMPTS = "srrrs.transient.max.attempts";
+    public static final String TRANSIENT_BACKOFF = "srrrs.transient.backoff.ms";
+    public static final String TRANSIENT_BACKOFF_MAX = "srrrs.transient.backoff.max.ms";
     public static final String SSE_C_SINK_PUBLIC_KEY = "srrrs.sse-c.sink.public.key";
 
     public static final ConfigDef DEFINITION = new ConfigDef()
@@ -131,9 +133,14 @@ public final class TopologyConfig extends AbstractConfig {
                     "The sink's X25519 public key (base64; bin/encryptor sse-c-keypair makes a pair). With it, references "
                             + "asking for sseC get their object's SSE-C key sealed to the sink in chunk 0; without it "
                             + "they go to the DLQ as SSE_C_NOT_AVAILABLE.")
-            .define(TRANSIENT_MAX_ATTEMPTS, Type.INT, 5, Range.between(1, 100), Importance.LOW,
-                    "Attempts at a reference that keeps failing for a reason that is not bad input (KMS or "
-                            + "registry outage) before it goes to the DLQ as PROCESSING_FAILED.");
+            .define(TRANSIENT_MAX_ATTEMPTS, Type.INT, 10, Range.between(1, 100), Importance.LOW,
+                    "Attempts at a reference that keeps failing for a reason that is not bad input (a KMS or "
+                            + "registry outage, a source that broke off, an unforeseen exception) before it goes to the "
+                            + "DLQ as PROCESSING_FAILED. With the default backoffs, about 2.5 minutes of trying.")
+            .define(TRANSIENT_BACKOFF, Type.LONG, 1000L, Range.atLeast(0), Importance.LOW,
+                    "Wait after a reference's first such failure; it doubles after each.")
+            .define(TRANSIENT_BACKOFF_MAX, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+                    "Longest wait between two attempts at one reference.");
 
     private final Map<String, String> raw;
 

@@ -173,12 +173,11 @@ class EncryptionTopologyTest {
         registry = new InMemorySchemaRegistryClient();
         sources = PayloadSources.from(config);
         EncryptionTopology.Dependencies deps = EncryptorApp.dependencies(config, kms, registry, sources, ObjectCipher.ENVELOPE);
-        if (kmsOverride != null || maxAttempts != deps.maxAttempts()) {
-            deps = new EncryptionTopology.Dependencies(deps.deserializer(), deps.validator(), deps.kekPolicy(),
-                    kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
-                    deps.chunkMaxBytes(), deps.dedupRetentionMillis(), maxAttempts, deps.sseCSinkPublicKey(),
-                    deps.kmsCalls(), deps.dekCacheHits());
-        }
+        // Short backoffs: the tests wait for real.
+        deps = new EncryptionTopology.Dependencies(deps.deserializer(), deps.validator(), deps.kekPolicy(),
+                kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
+                deps.chunkMaxBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40),
+                deps.sseCSinkPublicKey(), deps.kmsCalls(), deps.dekCacheHits());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(EncryptionTopology.build(config, deps, registry), props);
         input = driver.createInputTopic("payload-refs", new ByteArraySerializer(), new ByteArraySerializer());
@@ -523,16 +522,79 @@ class EncryptionTopologyTest {
                 throw new KmsUnavailableException("KMS unreachable");
             }
         };
-        start(settings, down, 2);
-        // First attempt: the exception leaves process() (the real app replaces the thread and retries).
-        assertThatThrownBy(() -> send(Fixtures.inline("outage", new byte[10]).build()))
-                .hasRootCauseInstanceOf(KmsUnavailableException.class);
-        assertThat(dlq.isEmpty()).isTrue();
-        assertThat(chunks.isEmpty()).isTrue();
-        close();
-        start(settings, down, 1);
+        start(settings, down, 3);
+        // Nothing of the reference was produced yet, so each attempt is retried in place; then the DLQ.
         send(Fixtures.inline("outage", new byte[10]).build());
-        assertThat(onlyRejection(RejectReason.PROCESSING_FAILED).getMessage()).contains("KMS unreachable");
+        RejectedReference rejected = onlyRejection(RejectReason.PROCESSING_FAILED);
+        assertThat(rejected.getMessage()).contains("gave up after 3 attempts").contains("KMS unreachable");
+        assertThat(chunks.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aNulOrControlCharacterInASourceUriIsRefusedAndTheNextReferenceFlows() throws Exception {
+        byte[] data = Fixtures.payload(5000);
+        Files.write(inbox.resolve("after.bin"), data);
+        send(Fixtures.uri("nul-encoded", "file://" + inbox.resolve("a%00b")).build());
+        send(Fixtures.uri("nul-raw", "file://" + inbox + "/a\u0000b").build());
+        send(Fixtures.uri("newline", "https://localhost/x\ny").build());
+        send(Fixtures.uri("after-nul", "file:" + inbox.resolve("after.bin")).build());
+        List<RejectedReference> rejected = dlq.readValuesToList();
+        assertThat(rejected).extracting(RejectedReference::getReason).containsExactly("INVALID_SOURCE", "INVALID_SOURCE",
+                "INVALID_SOURCE");
+        assertDecrypts(objects().get("after-nul"), data);
+    }
+
+    @Test
+    void anExceptionNobodyForesawIsRetriedThenDeadLetteredAndTheNextReferenceFlows() throws Exception {
+        close();
+        Kms real = io.srrrs.crypto.kms.KmsConfig.stack(TopologyConfig.of(settings).kmsConfig()).kms();
+        Kms buggy = new Kms() {
+            @Override
+            public String type() {
+                return real.type();
+            }
+
+            @Override
+            public KekId resolve(String aliasOrId) throws KmsException {
+                return real.resolve(aliasOrId);
+            }
+
+            @Override
+            public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
+                if (context.asMap().containsKey("poison")) {
+                    throw new IllegalStateException("a bug nobody foresaw");
+                }
+                return real.generateDataKey(kek, context);
+            }
+
+            @Override
+            public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
+                return real.unwrap(wrapped, context);
+            }
+
+            @Override
+            public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
+                return real.rewrap(wrapped, context, target);
+            }
+        };
+        start(settings, buggy, 3);
+        send(Fixtures.inline("poison", new byte[10]).setEncryptionContext(Map.of("poison", "yes")).build());
+        byte[] data = Fixtures.payload(3000);
+        send(Fixtures.inline("healthy", data).build());
+        RejectedReference rejected = onlyRejection(RejectReason.PROCESSING_FAILED);
+        assertThat(rejected.getReferenceId()).isEqualTo("poison");
+        assertThat(rejected.getErrorClass()).isEqualTo("IllegalStateException");
+        assertThat(rejected.getMessage()).contains("gave up after 3 attempts").contains("a bug nobody foresaw");
+        assertDecrypts(objects().get("healthy"), data);
+    }
+
+    @Test
+    void aDeadLetterNeverExceedsWhatTheDlqTopicTakes() {
+        String hugeKey = "k".repeat(600_000);
+        send(Fixtures.inline("huge", new byte[10]).setKey(hugeKey).build());
+        RejectedReference rejected = onlyRejection(RejectReason.INVALID_KEY);
+        assertThat(rejected.getReference()).as("left out: too large to repeat").isNull();
+        assertThat(rejected.getInputOffset()).isZero();
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -71,7 +72,12 @@ public final class FilePayloadSource implements PayloadSource {
                         + " contains '..'");
             }
         }
-        Path path = Path.of(pathText).normalize();
+        Path path;
+        try {
+            path = Path.of(pathText).normalize();
+        } catch (InvalidPathException e) {
+            throw new BadReferenceException(RejectReason.PATH_NOT_ALLOWED, "path is not a valid file name here");
+        }
         Path root = roots.stream().filter(path::startsWith).findFirst().orElseThrow(() -> new BadReferenceException(
                 RejectReason.PATH_NOT_ALLOWED, "path " + Sanitizer.text(pathText) + " is not under an allowed root"));
         Path real;

@@ -1,0 +1,104 @@
+package io.srrrs.sink;
+
+import io.srrrs.crypto.CiphertextException;
+import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.format.EncryptionContext;
+import io.srrrs.crypto.format.FormatHeader;
+import io.srrrs.crypto.format.FormatV1;
+import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.WrappedDek;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.connect.sink.SinkRecord;
+
+/**
+ * Checks an object's chunk 0 (start fields, bucket allow-list, format header, metadata size,
+ * SSE-C key) and opens its {@link ObjectAssembly}; anything wrong is a {@link ChunkRefusedException}
+ * before a byte is uploaded.
+ */
+final class ObjectStarter {
+
+    private final S3SinkConfig config;
+    private final Set<String> buckets;
+    private final MemoryBudget budget;
+
+    /** @param buckets the buckets this connector may write; empty allows any */
+    ObjectStarter(S3SinkConfig config, Set<String> buckets, MemoryBudget budget) {
+        this.config = config;
+        this.buckets = Set.copyOf(buckets);
+        this.budget = budget;
+    }
+
+    ObjectAssembly start(ChunkRecord chunk, SinkRecord record, long now) throws ChunkRefusedException {
+        ChunkRecord.Start s = chunk.start();
+        String id = chunk.referenceId();
+        if (s == null) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.NO_START, "chunk 0 of reference " + id
+                    + " has no object start");
+        }
+        if (!buckets.isEmpty() && !buckets.contains(chunk.bucket())) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.BUCKET_NOT_ALLOWED, "bucket '"
+                    + ChunkRefusedException.printable(chunk.bucket()) + "' is not in " + S3SinkConfig.BUCKETS + " " + buckets);
+        }
+        ObjectIdentity identity;
+        ObjectMetadata metadata;
+        try {
+            identity = new ObjectIdentity(chunk.bucket(), chunk.key());
+            FormatHeader header = FormatHeader.parse(s.header());
+            metadata = new ObjectMetadata(header, new WrappedDek(s.kms(), new KekId(s.kekId()), s.wrappedDek()),
+                    EncryptionContext.of(s.encryptionContext()), s.sseC());
+        } catch (CiphertextException e) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.UNKNOWN_FORMAT, "object of reference " + id
+                    + " is not in a format this sink knows: " + e.getMessage(), e);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_METADATA, "object of reference " + id
+                    + " has invalid metadata: " + ChunkRefusedException.printable(e.getMessage()), e);
+        }
+        byte[] header = s.header();
+        if (chunk.ciphertext().length < header.length
+                || !Arrays.equals(chunk.ciphertext(), 0, header.length, header, 0, header.length)) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.HEADER_MISMATCH, "chunk 0 of reference " + id
+                    + " does not start with its format header");
+        }
+        Map<String, String> user = s.userMetadata() == null ? Map.of() : s.userMetadata();
+        Map<String, String> all = new HashMap<>(user);
+        all.putAll(metadata.toMap());
+        if (ObjectMetadata.byteSize(all) > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.METADATA_TOO_LARGE, "metadata of " + identity
+                    + " exceeds S3's 2 KB");
+        }
+        byte[] sealed = s.sseC() ? sealedSseCKey(s, identity) : null;
+        String contentType = s.contentType() == null || s.contentType().isBlank() ? "application/octet-stream"
+                : s.contentType();
+        return new ObjectAssembly(id, identity, record, now, metadata, user, contentType, sealed,
+                new PartBuffer(budget, config.bufferDir()));
+    }
+
+    /** The sealed SSE-C key of an object that asks for SSE-C, checked to open here before any upload. */
+    private byte[] sealedSseCKey(ChunkRecord.Start s, ObjectIdentity identity) throws ChunkRefusedException {
+        if (config.sseCPrivateKey() == null) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_NOT_CONFIGURED, identity
+                    + " asks for SSE-C, but " + S3SinkConfig.SSE_C_PRIVATE_KEY + " is not set");
+        }
+        if (s.sealedSseCKey() == null) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_KEY_MISSING, identity
+                    + " asks for SSE-C but carries no sealed SSE-C key");
+        }
+        if (!config.store().isHttps()) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_OVER_HTTP, identity
+                    + " asks for SSE-C, which is refused over plain http (" + config.storeUrl() + ")");
+        }
+        try {
+            Arrays.fill(SseCKeySealer.open(config.sseCPrivateKey(), s.sealedSseCKey(), identity), (byte) 0);
+        } catch (IllegalArgumentException e) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_KEY_INVALID, identity + ": "
+                    + e.getMessage(), e);
+        }
+        return s.sealedSseCKey();
+    }
+}

@@ -1,0 +1,54 @@
+package io.srrrs.topology;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Attempts at input records that failed for a reason that is not bad input (a KMS or registry
+ * outage, a source that broke off, or an exception nobody foresaw), so that no record is tried
+ * for ever: after {@code maxAttempts} it goes to the DLQ as PROCESSING_FAILED. One instance per
+ * application, shared by its stream threads, so a count outlives the replacement of a thread
+ * (not a restart of the JVM, which starts every count again: still bounded per life).
+ *
+ * @param maxAttempts        attempts in all, the first included
+ * @param initialBackoffMillis the wait after the first failure; it doubles after each
+ * @param maxBackoffMillis   the longest wait
+ */
+record RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis, Map<String, Failure> failures) {
+
+    /** What is known of a record's failures so far: how many, and the latest one, fit to show. */
+    record Failure(int attempts, String errorClass, String message) {
+    }
+
+    RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis) {
+        this(maxAttempts, initialBackoffMillis, maxBackoffMillis, new ConcurrentHashMap<>());
+    }
+
+    /** The record's failures so far, or null. */
+    Failure of(String record) {
+        return failures.get(record);
+    }
+
+    /** Counts one more failure of {@code record}. */
+    Failure failed(String record, Throwable e) {
+        Throwable shown = e.getCause() != null && e instanceof EncryptionProcessor.TransientFailureException ? e.getCause() : e;
+        String errorClass = shown.getClass().getSimpleName();
+        String message = Sanitizer.text(e.getMessage());
+        return failures.merge(record, new Failure(1, errorClass, message),
+                (old, now) -> new Failure(old.attempts() + 1, errorClass, message));
+    }
+
+    void settled(String record) {
+        failures.remove(record);
+    }
+
+    boolean exhausted(Failure f) {
+        return f != null && f.attempts() >= maxAttempts;
+    }
+
+    /** How long to wait after the {@code attempts}-th failure: doubling from the initial, capped. */
+    long backoffMillis(int attempts) {
+        long wait = initialBackoffMillis << Math.min(attempts - 1, 20);
+        return Math.min(maxBackoffMillis, wait);
+    }
+}
