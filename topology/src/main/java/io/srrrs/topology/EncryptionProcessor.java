@@ -139,6 +139,9 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         deadLetters.send(record, meta, decodedOrNull(record, meta), new BadReferenceException(
                 RejectReason.PROCESSING_FAILED, "gave up after " + failure.attempts() + " attempts: "
                 + failure.errorClass() + ": " + failure.message()), failure.errorClass());
+        // Commit soon: a long outage must not pile several given-up records into one transaction
+        // that could outlive transaction.timeout.ms and be aborted, starting their attempts again.
+        context.commit();
     }
 
     /** The reference, for the DLQ record's sake, if it decodes; else null. */

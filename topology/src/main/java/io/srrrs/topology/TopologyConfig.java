@@ -244,6 +244,9 @@ public final class TopologyConfig extends AbstractConfig {
         p.put(StreamsConfig.producerPrefix("max.request.size"), "1048576");
         p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), "900000");
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), "100");
+        // A warm copy of each task's store of seen ids on another instance: after a kill -9 the task
+        // moves there without restoring its changelog first (issue 9: recovery within a minute).
+        p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");
         raw.forEach((k, v) -> {
             boolean ours = k.startsWith("srrrs.") || k.startsWith("kms.") || registryConfig().containsKey(k);
             if (!ours) {
