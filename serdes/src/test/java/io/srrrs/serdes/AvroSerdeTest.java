@@ -104,6 +104,23 @@ class AvroSerdeTest {
     }
 
     @Test
+    void theConverterCallsARegistryOutageRetriableAndABadRecordData() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        AvroConverter converter = new AvroConverter();
+        converter.configure(Map.of("schema.registry.url", "http://127.0.0.1:" + closedPort), false);
+        byte[] unknownId = new byte[] {0, 0, 0, 0, 42, 2, 'x'};
+        // Connect retries a RetriableException for errors.retry.timeout; a DataException is dead-lettered.
+        assertThatThrownBy(() -> converter.toConnectData("chunks", unknownId))
+                .isInstanceOf(org.apache.kafka.connect.errors.RetriableException.class);
+        assertThatThrownBy(() -> converter.toConnectData("chunks", new byte[] {7, 1, 2}))
+                .isInstanceOf(org.apache.kafka.connect.errors.DataException.class)
+                .isNotInstanceOf(org.apache.kafka.connect.errors.RetriableException.class);
+    }
+
+    @Test
     void theConverterTurnsChunksIntoStructsAndBack() {
         EncryptedChunk chunk = EncryptedChunk.newBuilder()
                 .setReferenceId("r").setBucket("b").setKey("k").setSequence(0).setLast(true)

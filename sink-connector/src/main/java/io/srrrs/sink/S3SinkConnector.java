@@ -21,6 +21,7 @@ import org.apache.kafka.connect.sink.SinkConnector;
  *  "value.converter.schema.registry.url": "https://registry:8443/apis/ccompat/v7",
  *  "consumer.override.isolation.level": "read_committed",
  *  "errors.tolerance": "all", "errors.deadletterqueue.topic.name": "ciphertext-chunks.sink-dlq",
+ *  "errors.retry.timeout": "-1",
  *  "store.url": "https://s3.example", "s3.bucket.name": "invoices", ...}
  * </pre>
  */
@@ -37,6 +38,7 @@ public final class S3SinkConnector extends SinkConnector {
     static final String READ_COMMITTED = "consumer.override.isolation.level";
     static final String ERRORS_TOLERANCE = "errors.tolerance";
     static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+    static final String RETRY_TIMEOUT = "errors.retry.timeout";
 
     private static final String READ_COMMITTED_WHY = "must be read_committed: the topology writes chunks in "
             + "transactions, and a reader of uncommitted data would see the chunks of aborted ones (the worker "
@@ -44,6 +46,9 @@ public final class S3SinkConnector extends SinkConnector {
     private static final String TOLERANCE_WHY = "must be all, with " + DLQ_TOPIC + " set: a chunk that can never be "
             + "written then goes to that topic with its reason and the task goes on (with none, one bad chunk stops "
             + "the task; with all and no topic, Connect drops it silently)";
+    private static final String RETRY_WHY = "must be -1: a chunk whose schema the registry cannot be asked for "
+            + "during an outage is retried until the registry is back (Connect's default 0 would dead-letter it, "
+            + "and its object with it); errors.retry.delay.max.ms bounds the wait between tries";
     private static final String DLQ_WHY = "must name the topic refused chunks go to, with their reason (and "
             + "errors.tolerance=all)";
 
@@ -81,6 +86,7 @@ public final class S3SinkConnector extends SinkConnector {
         require(problems, props, ERRORS_TOLERANCE, "all".equals(props.get(ERRORS_TOLERANCE)), TOLERANCE_WHY);
         String dlq = props.get(DLQ_TOPIC);
         require(problems, props, DLQ_TOPIC, dlq != null && !dlq.isBlank(), DLQ_WHY);
+        require(problems, props, RETRY_TIMEOUT, "-1".equals(props.get(RETRY_TIMEOUT)), RETRY_WHY);
         return problems;
     }
 

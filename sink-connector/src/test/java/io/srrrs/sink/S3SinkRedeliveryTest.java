@@ -146,6 +146,9 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         config.put("errors.tolerance", "all");
         config.put("errors.deadletterqueue.topic.name", "chunks.sink-dlq");
         assertThat(connector.validate(config).configValues().stream().flatMap(v -> v.errorMessages().stream()))
+                .singleElement().asString().startsWith("errors.retry.timeout=null");
+        config.put("errors.retry.timeout", "-1");
+        assertThat(connector.validate(config).configValues().stream().flatMap(v -> v.errorMessages().stream()))
                 .isEmpty();
     }
 }

@@ -141,6 +141,8 @@ final class SinkStack {
         c.put("errors.deadletterqueue.topic.name", topic + ".sink-dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
+        c.put("errors.retry.timeout", "-1");
+        c.put("errors.retry.delay.max.ms", "5000");
         return c;
     }
 

@@ -3,6 +3,8 @@ package io.srrrs.serdes.connect;
 import io.srrrs.schemas.Schemas;
 import io.srrrs.serdes.AvroDeserializer;
 import io.srrrs.serdes.AvroSerializer;
+import io.srrrs.serdes.MalformedRecordException;
+import io.srrrs.serdes.UnknownSchemaException;
 import io.srrrs.serdes.WireFormat;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.storage.Converter;
 
 /**
@@ -89,8 +92,12 @@ public final class AvroConverter implements Converter {
                 return s;
             });
             return new SchemaAndValue(connect, AvroConnectData.toConnectValue(record.getSchema(), connect, record));
-        } catch (SerializationException e) {
+        } catch (MalformedRecordException | UnknownSchemaException e) {
             throw new DataException("topic " + topic + ": " + e.getMessage(), e);
+        } catch (SerializationException e) {
+            // The registry could not be asked: an outage, not a bad record. Connect retries a
+            // RetriableException for errors.retry.timeout instead of dead-lettering the record.
+            throw new RetriableException("topic " + topic + ": " + e.getMessage(), e);
         }
     }
 
