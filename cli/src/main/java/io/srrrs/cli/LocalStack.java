@@ -21,8 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,8 +34,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The embedded local stack: every part of the pipeline, real, on this machine, all under one
  * directory. Started in order — CA, Kafka, registry, store, KMS, Connect worker with our sink,
- * topology — and stopped in reverse; a part that fails to start stops those already running and
- * is named in the exception.
+ * topology — and stopped in reverse (by {@link StartedParts}, at any moment, even half-way through
+ * a step); a part that fails to start stops those already running and is named in the exception.
  *
  * <p>What persists across {@code down}/{@code up}: the CA, the store's objects, the KMS keystore
  * and the SSE-C key pair. Kafka starts empty each time, because the registry keeps its schemas in
@@ -66,7 +64,7 @@ public final class LocalStack implements AutoCloseable {
     public static final String CONNECTOR = "srrrs-s3-sink";
 
     private final Options options;
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final StartedParts running;
     private final Map<String, String> endpoints = new LinkedHashMap<>();
     private final ScheduledExecutorService metricsWriter = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "srrrs-stack-metrics");
@@ -81,13 +79,19 @@ public final class LocalStack implements AutoCloseable {
     private ConnectWorker worker;
     private Map<String, String> cliConfig;
 
-    private LocalStack(Options options) {
+    private LocalStack(Options options, StartedParts running) {
         this.options = options;
+        this.running = running;
     }
 
     /** Starts every part, reporting each step to {@code progress}. */
     public static LocalStack start(Options options, Consumer<String> progress) throws StackException {
-        LocalStack stack = new LocalStack(options);
+        return start(options, StartedParts.inMemory(), progress);
+    }
+
+    /** The same, each part kept in {@code parts}, whose {@link StartedParts#stopAll} stops them at any moment. */
+    public static LocalStack start(Options options, StartedParts parts, Consumer<String> progress) throws StackException {
+        LocalStack stack = new LocalStack(options, parts);
         try {
             stack.startAll(progress);
             return stack;
@@ -208,6 +212,7 @@ public final class LocalStack implements AutoCloseable {
             case RGW -> {
                 Path rgwDir = dir.resolve("rgw");
                 deleteRecursively(rgwDir); // a memstore cluster: nothing survives it anyway
+                running.cephDir(rgwDir); // before its daemons exist: they detach from this JVM
                 CephRgw rgw = CephRgw.start(rgwDir, ca);
                 running.push(rgw);
                 store = StoreConfig.of(rgw.httpsEndpoint(), rgw.accessKey(), rgw.secretKey(), ca.truststore());
@@ -299,6 +304,8 @@ public final class LocalStack implements AutoCloseable {
         c.put("errors.deadletterqueue.topic.name", cliConfig.get(TopologyConfig.OUTPUT_TOPIC) + ".sink-dlq");
         c.put("errors.deadletterqueue.topic.replication.factor", "1");
         c.put("errors.deadletterqueue.context.headers.enable", "true");
+        c.put("errors.retry.timeout", "-1");
+        c.put("errors.retry.delay.max.ms", "5000");
         return c;
     }
 
@@ -360,13 +367,7 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() {
-        while (!running.isEmpty()) {
-            try {
-                running.pop().close();
-            } catch (Exception e) {
-                // keep stopping the rest
-            }
-        }
+        running.stopAll();
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -376,9 +377,10 @@ public final class LocalStack implements AutoCloseable {
         void run() throws Exception;
     }
 
-    /** Runs one start-up step; a failure names the part that failed and why. */
-    private static void step(String part, Step step) throws StackException {
+    /** Runs one start-up step, unless the stack is being stopped; a failure names the part that failed and why. */
+    private void step(String part, Step step) throws StackException {
         try {
+            running.refuseIfStopping();
             step.run();
         } catch (StackException e) {
             throw e;

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,7 +20,8 @@ import picocli.CommandLine.Option;
  * {@code up}, {@code down}, {@code status}. {@code up} starts the stack in a background JVM
  * (the same command with {@code --foreground}) and waits until it is ready; its state is a few
  * files in the stack directory: {@code stack.pid}, {@code stack.state} (state, current step,
- * endpoints, or the error), {@code stack.log}.
+ * endpoints, or the error), {@code stack.log}, and {@code stack.parts} (every process the stack
+ * started outside its JVM, which {@code down} checks are gone before it says "stopped").
  */
 final class StackCommands {
 
@@ -77,7 +77,7 @@ final class StackCommands {
             }
             LocalStack.Options options = options(dir);
             if (foreground) {
-                return runForeground(options);
+                return StackJvm.run(options);
             }
             return startBackground(dir);
         }
@@ -113,52 +113,6 @@ final class StackCommands {
                     kmsConfig == null ? Map.of() : StackCommands.readProperties(kmsConfig.toAbsolutePath()));
         }
 
-        private int runForeground(LocalStack.Options options) throws Exception {
-            Path dir = options.dir();
-            Files.createDirectories(dir);
-            Files.writeString(dir.resolve(PID), ProcessHandle.current().pid() + "\n");
-            Map<String, String> state = new LinkedHashMap<>();
-            state.put("state", "starting");
-            writeState(dir, state);
-            LocalStack stack;
-            try {
-                stack = LocalStack.start(options, step -> {
-                    System.out.println("starting " + step);
-                    state.put("step", step);
-                    writeState(dir, state);
-                });
-            } catch (LocalStack.StackException e) {
-                state.put("state", "failed");
-                state.put("error", e.getMessage());
-                writeState(dir, state);
-                Files.deleteIfExists(dir.resolve(PID));
-                throw new CliException(e.getMessage() + " (the parts already started were stopped)", e);
-            }
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                System.out.println("stopping the local stack");
-                state.put("state", "stopping");
-                writeState(dir, state);
-                stack.close();
-                try {
-                    Files.deleteIfExists(dir.resolve(PID));
-                    Files.deleteIfExists(dir.resolve(STATE));
-                } catch (IOException ignored) {
-                    // exiting
-                }
-                stopped.countDown();
-            }, "srrrs-stack-stop"));
-            state.put("state", "ready");
-            state.remove("step");
-            stack.endpoints().forEach((k, v) -> state.put("endpoint." + k, v));
-            state.put("store.kind", options.store().name().toLowerCase());
-            writeState(dir, state);
-            System.out.println("local stack ready");
-            stack.endpoints().forEach((k, v) -> System.out.printf("  %-9s %s%n", k, v));
-            stopped.await();
-            return 0;
-        }
-
         private int startBackground(Path dir) throws Exception {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(STATE));
@@ -190,6 +144,8 @@ final class StackCommands {
                 pb.environment().put("SRRRS_STORE_SECRET_KEY", storeSecretKey);
             }
             Process process = pb.start();
+            // At once, not when the child JVM gets to it: a `down` from now on finds the stack and stops it.
+            Files.writeString(dir.resolve(PID), process.pid() + "\n");
             process.getOutputStream().close();
             Progress progress = new Progress("starting the local stack", 0);
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -201,6 +157,11 @@ final class StackCommands {
                     System.out.println("\nconfiguration for every srrrs command: " + dir.resolve("srrrs.properties"));
                     System.out.println("stop it with: bin/srrrs down");
                     return 0;
+                }
+                String now = state.getOrDefault("state", "");
+                if (!process.isAlive() && (now.equals("stopping") || now.equals("stopped") || process.exitValue() == 143)) {
+                    progress.done("local stack stopped before it was ready (srrrs down, or a signal)");
+                    throw new CliException("the local stack was stopped while starting; log: " + dir.resolve(LOG));
                 }
                 if ("failed".equals(state.get("state")) || !process.isAlive()) {
                     progress.done("local stack failed to start");
@@ -226,27 +187,44 @@ final class StackCommands {
         public Integer call() throws Exception {
             Path dir = common.dir();
             Optional<ProcessHandle> running = runningStack(dir);
+            Progress progress = new Progress("stopping the local stack" + running.map(p -> " (pid " + p.pid() + ")").orElse(""), 0);
+            String how = "local stack stopped";
+            if (running.isPresent()) {
+                ProcessHandle p = running.get();
+                p.destroy(); // SIGTERM: the stack's shutdown hook stops every part started so far, in reverse order
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (p.isAlive() && System.nanoTime() < deadline) {
+                    progress.status(readState(dir).getOrDefault("state", "stopping"));
+                    Thread.sleep(200);
+                }
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                    p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    how = "the stack did not stop within 90 s and was killed; its parts were stopped";
+                }
+            }
+            // Then every process the stack recorded as started must be gone: stop any that is not.
+            ChildProcesses.Reaped reaped = ChildProcesses.reap(dir);
+            if (!reaped.remaining().isEmpty()) {
+                progress.done("the local stack did not stop");
+                throw new CliException("still running after down (stack.parts keeps them for another try): "
+                        + String.join(", ", reaped.remaining()));
+            }
             if (running.isEmpty()) {
-                System.out.println("no local stack is running under " + dir);
-                Files.deleteIfExists(dir.resolve(PID));
-                return 0;
+                how = "no local stack is running under " + dir;
             }
-            ProcessHandle p = running.get();
-            Progress progress = new Progress("stopping the local stack (pid " + p.pid() + ")", 0);
-            p.destroy(); // SIGTERM: the stack's shutdown hook stops every part in order
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (p.isAlive() && System.nanoTime() < deadline) {
-                progress.status(readState(dir).getOrDefault("state", "stopping"));
-                Thread.sleep(200);
-            }
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                progress.done("the stack did not stop within 90 s and was killed");
-            } else {
-                progress.done("local stack stopped");
+            if (!reaped.stopped().isEmpty()) {
+                how += " (stopped " + reaped.stopped().size() + " leftover process(es) of the stack: "
+                        + String.join(", ", reaped.stopped()) + ")";
             }
             Files.deleteIfExists(dir.resolve(PID));
             Files.deleteIfExists(dir.resolve(STATE));
+            Files.deleteIfExists(dir.resolve(ChildProcesses.FILE));
+            if (running.isPresent() || !reaped.stopped().isEmpty()) {
+                progress.done(how);
+            } else {
+                System.out.println(how);
+            }
             return 0;
         }
     }

@@ -75,9 +75,36 @@ public final class CephRgw implements AutoCloseable {
         return secretKey;
     }
 
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * A store outage: SIGKILL of the gateway alone ({@code bin/ceph-rgw rgw-stop}). The monitor and
+     * the memstore OSD keep running and keep every object, so {@link #startGateway} brings the
+     * same store back.
+     */
+    public void stopGateway() throws IOException, InterruptedException {
+        run(script, Map.of(), 60, "rgw-stop", dir.toString());
+    }
+
+    /** Starts the gateway again with its own command line and waits until it answers. */
+    public void startGateway() throws IOException, InterruptedException {
+        run(script, Map.of(), 180, "rgw-start", dir.toString());
+    }
+
     /** Copies every RADOS object of the bucket data pool into {@code out}: what the store really holds. */
     public List<Path> rawObjects(Path out) throws IOException, InterruptedException {
         return rawObjects(dir, out);
+    }
+
+    /**
+     * Every RADOS object of the bucket data pool in one file ({@code rados export}): the same bytes
+     * as {@link #rawObjects}, in one process rather than one per object.
+     */
+    public Path exportRaw(Path file) throws IOException, InterruptedException {
+        run(script, Map.of(), 600, "raw-export", dir.toString(), file.toString());
+        return file;
     }
 
     /** The same for a cluster another process started under {@code dir}. */
@@ -86,6 +113,14 @@ public final class CephRgw implements AutoCloseable {
         try (var files = Files.list(out)) {
             return files.filter(Files::isRegularFile).toList();
         }
+    }
+
+    /**
+     * {@code bin/ceph-rgw stop DIR} for a cluster this object does not hold: one another process
+     * started, or whose {@link #start} did not finish. Nothing to do when {@code dir} is gone.
+     */
+    public static void stop(Path dir) throws IOException, InterruptedException {
+        run(script(), Map.of(), 60, "stop", dir.toString());
     }
 
     @Override
