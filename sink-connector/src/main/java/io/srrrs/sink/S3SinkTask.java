@@ -120,7 +120,8 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         } catch (ChunkRefusedException e) {
             refuse(record, state, e);
         } catch (IOException e) {
-            throw new RetriableException("local part buffer failed: " + e.getMessage(), e);
+            // The local part buffer (a full disk, a bad srrrs.buffer.dir): bounded like any unforeseen failure.
+            unforeseen(record, state, new UncheckedIOException("local part buffer failed: " + e.getMessage(), e));
         } catch (RuntimeException e) {
             unforeseen(record, state, e);
         }

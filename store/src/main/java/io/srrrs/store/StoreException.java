@@ -49,6 +49,10 @@ public final class StoreException extends RuntimeException {
             if (status == 404) {
                 return new StoreException(Kind.NOT_FOUND, detail, e);
             }
+            // 501 Not Implemented is the one 5xx no retry can change: the store lacks what was asked.
+            if (status == 501) {
+                return new StoreException(Kind.PERMANENT, detail + " (the store does not implement this request)", e);
+            }
             if (status >= 500 || status == 429 || "SlowDown".equals(code) || "RequestTimeout".equals(code)) {
                 return new StoreException(Kind.TRANSIENT, detail, e);
             }

@@ -85,4 +85,25 @@ class BadInputCatalogueTest {
         assertThat(denied.kind()).isEqualTo(StoreException.Kind.PERMANENT);
         assertThat(denied.getMessage()).contains("PutObject s3://b/k -> 403 AccessDenied");
     }
+
+    @Test
+    void aNotImplementedAnswerWithoutSseCIsPermanentNotRetried() {
+        // No retry can make a store implement what it lacks: the sink must refuse the object (STORE_REFUSED), not
+        // redeliver it for ever.
+        for (String op : new String[] {"PutObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"}) {
+            StoreException e = StoreException.classify(op, "b", "k", answer(501, "NotImplemented",
+                    "A header you provided implies functionality that is not implemented"), false);
+            assertThat(e.kind()).as(op).isEqualTo(StoreException.Kind.PERMANENT);
+            assertThat(e.isTransient()).as(op).isFalse();
+            assertThat(e.getMessage()).contains(op + " s3://b/k -> 501 NotImplemented");
+        }
+        // The other 5xx are still outages, retried.
+        for (int status : new int[] {500, 502, 503, 504}) {
+            assertThat(StoreException.classify("PutObject", "b", "k", answer(status, "X", ""), false).kind())
+                    .as("%d", status).isEqualTo(StoreException.Kind.TRANSIENT);
+        }
+        // With SSE-C in the request, 501 still names SSE-C as what the store does not take.
+        assertThat(StoreException.classify("PutObject", "b", "k", answer(501, "NotImplemented", "no"), true).kind())
+                .isEqualTo(StoreException.Kind.SSE_C_REJECTED);
+    }
 }

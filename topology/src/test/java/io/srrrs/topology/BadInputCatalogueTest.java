@@ -49,7 +49,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -647,10 +646,6 @@ class BadInputCatalogueTest {
 
     @Test
     @Timeout(60)
-    @Disabled("bug: a read blocked when the deadline closes the body fails with IOException(\"closed\"), not "
-            + "DeadlineExceededException, so the cut download is treated as transient (the transaction is aborted and "
-            + "the reference retried, each attempt waiting the whole srrrs.source.https.timeout.ms) instead of "
-            + "SOURCE_FAILED; enable once HttpsPayloadSource reports the cut as the deadline")
     void aSourceSlowToSendItsBodyIsCutAtTheDeadlineAndItsObjectAbandoned() {
         settings.put(TopologyConfig.HTTPS_TIMEOUT, "1000");
         restart();

@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -132,9 +133,16 @@ public final class HttpsPayloadSource implements PayloadSource {
         }
     }
 
-    /** Cuts the stream when the download's deadline passes; reads then fail. */
+    /**
+     * Cuts the stream when the download's deadline passes; reads then fail with
+     * {@link DeadlineExceededException}. That includes a read that was blocked when the deadline
+     * closed the body: the JDK's stream then fails it with a plain {@code IOException("closed")},
+     * which would otherwise look like a transient network failure.
+     */
     private InputStream withDeadline(InputStream body) {
+        AtomicBoolean expired = new AtomicBoolean();
         ScheduledFuture<?> cut = deadlines.schedule(() -> {
+            expired.set(true); // before the close, so that the read it fails sees the deadline
             try {
                 body.close();
             } catch (IOException ignored) {
@@ -144,18 +152,56 @@ public final class HttpsPayloadSource implements PayloadSource {
         return new FilterInputStream(body) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                if (cut.isDone()) {
-                    throw new DeadlineExceededException(timeout);
+                checkDeadline(null);
+                int n;
+                try {
+                    n = super.read(b, off, len);
+                } catch (IOException e) {
+                    checkDeadline(e);
+                    throw e;
                 }
-                return super.read(b, off, len);
+                return n < 0 ? endOfBody(n) : n;
             }
 
             @Override
             public int read() throws IOException {
-                if (cut.isDone()) {
-                    throw new DeadlineExceededException(timeout);
+                checkDeadline(null);
+                int n;
+                try {
+                    n = super.read();
+                } catch (IOException e) {
+                    checkDeadline(e);
+                    throw e;
                 }
-                return super.read();
+                return n < 0 ? endOfBody(n) : n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                checkDeadline(null);
+                try {
+                    return super.skip(n);
+                } catch (IOException e) {
+                    checkDeadline(e);
+                    throw e;
+                }
+            }
+
+            /** An end of body seen once the deadline has closed it is not trusted as the payload's end. */
+            private int endOfBody(int eof) throws DeadlineExceededException {
+                checkDeadline(null);
+                return eof;
+            }
+
+            /** Past the deadline every read fails as the deadline, whatever the cut made the body throw. */
+            private void checkDeadline(IOException cause) throws DeadlineExceededException {
+                if (expired.get()) {
+                    DeadlineExceededException e = new DeadlineExceededException(timeout);
+                    if (cause != null) {
+                        e.initCause(cause);
+                    }
+                    throw e;
+                }
             }
 
             @Override
