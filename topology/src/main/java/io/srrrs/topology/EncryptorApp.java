@@ -10,7 +10,6 @@ import io.srrrs.serdes.AvroDeserializer;
 import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
-import io.srrrs.serdes.registry.RegistryException;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 import io.srrrs.topology.source.PayloadSources;
 
@@ -19,14 +18,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class EncryptorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncryptorApp.class);
+    /** How long start-up waits for the broker and the registry before it gives up. */
+    private static final Duration STARTUP_PATIENCE = Duration.ofMinutes(5);
 
     private final KafkaStreams streams;
     private final KmsStack kms;
@@ -107,36 +111,49 @@ public final class EncryptorApp implements AutoCloseable {
     /**
      * Gets the ids of the schemas the topology writes before it reads anything, waiting for the
      * registry if it is down: the serializers cache them for good, so a registry outage later
-     * cannot fail a transaction between two chunks. Gives up after five minutes.
+     * cannot fail a transaction between two chunks.
      */
     static void warmUpSchemas(TopologyConfig config, SchemaRegistryClient registry) {
         boolean register = !"false".equals(config.raw().getOrDefault(AvroSerializer.AUTO_REGISTER, "true"));
         Map<String, Schema> subjects = Map.of(
                 config.getString(TopologyConfig.OUTPUT_TOPIC) + "-value", EncryptedChunk.getClassSchema(),
                 config.getString(TopologyConfig.DLQ_TOPIC) + "-value", RejectedReference.getClassSchema());
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        for (Map.Entry<String, Schema> s : subjects.entrySet()) {
-            for (long wait = 500; ; wait = Math.min(10_000, wait * 2)) {
+        subjects.forEach((subject, schema) -> untilAvailable("the schema registry (" + subject + ")", () -> {
+            if (register) {
+                registry.register(subject, schema);
+            } else {
+                registry.lookup(subject, schema);
+            }
+        }));
+    }
+
+    /** One start-up step against a service that may be down for a while (a restarted broker, say). */
+    @FunctionalInterface
+    private interface StartupStep {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code step} until it succeeds, with backoff, for up to {@link #STARTUP_PATIENCE}: an
+     * instance started during an outage waits for it rather than exiting (and crash-looping).
+     */
+    private static void untilAvailable(String what, StartupStep step) {
+        long deadline = System.nanoTime() + STARTUP_PATIENCE.toNanos();
+        for (long wait = 500; ; wait = Math.min(10_000, wait * 2)) {
+            try {
+                step.run();
+                return;
+            } catch (Exception e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(what + " did not answer for " + STARTUP_PATIENCE.toMinutes()
+                            + " minutes: " + Sanitizer.text(e.toString()), e);
+                }
+                LOG.warn("{} not ready ({}); retrying in {} ms", what, Sanitizer.text(e.toString()), wait);
                 try {
-                    if (register) {
-                        registry.register(s.getKey(), s.getValue());
-                    } else {
-                        registry.lookup(s.getKey(), s.getValue());
-                    }
-                    break;
-                } catch (RegistryException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the schema registry did not answer for 5 minutes: "
-                                + Sanitizer.text(e.getMessage()), e);
-                    }
-                    LOG.warn("schema registry not ready for {} ({}); retrying in {} ms", s.getKey(),
-                            Sanitizer.text(e.getMessage()), wait);
-                    try {
-                        Thread.sleep(wait);
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while waiting for the schema registry", interrupted);
-                    }
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for " + what, interrupted);
                 }
             }
         }
@@ -144,30 +161,38 @@ public final class EncryptorApp implements AutoCloseable {
 
     private static void createTopics(TopologyConfig config, Properties streamsProps) {
         Map<String, Object> admin = new StreamsConfig(streamsProps).getAdminConfigs("srrrs-encryptor-admin");
-        String input = config.getString(TopologyConfig.INPUT_TOPIC);
         try (Admin client = Admin.create(admin)) {
-            Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
-            int partitions = config.getInt(TopologyConfig.TOPICS_PARTITIONS);
-            if (partitions < 0 && existing.contains(input)) {
-                TopicDescription d = client.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input);
-                partitions = d.partitions().size();
+            untilAvailable("the Kafka cluster (creating topics)", () -> createMissingTopics(config, client));
+        }
+    }
+
+    private static void createMissingTopics(TopologyConfig config, Admin client) throws Exception {
+        String input = config.getString(TopologyConfig.INPUT_TOPIC);
+        Set<String> existing = client.listTopics().names().get(30, TimeUnit.SECONDS);
+        int partitions = config.getInt(TopologyConfig.TOPICS_PARTITIONS);
+        if (partitions < 0 && existing.contains(input)) {
+            TopicDescription d = client.describeTopics(List.of(input)).allTopicNames().get(30, TimeUnit.SECONDS).get(input);
+            partitions = d.partitions().size();
+        }
+        short replication = config.getShort(TopologyConfig.TOPICS_REPLICATION);
+        List<NewTopic> missing = new ArrayList<>();
+        for (String topic : List.of(input, config.getString(TopologyConfig.OUTPUT_TOPIC),
+                config.getString(TopologyConfig.DLQ_TOPIC))) {
+            if (!existing.contains(topic)) {
+                missing.add(new NewTopic(topic, partitions < 0 ? Optional.empty() : Optional.of(partitions),
+                        replication < 0 ? Optional.empty() : Optional.of(replication)));
             }
-            short replication = config.getShort(TopologyConfig.TOPICS_REPLICATION);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(input, config.getString(TopologyConfig.OUTPUT_TOPIC),
-                    config.getString(TopologyConfig.DLQ_TOPIC))) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions < 0 ? java.util.Optional.empty()
-                            : java.util.Optional.of(partitions), replication < 0 ? java.util.Optional.empty()
-                            : java.util.Optional.of(replication)));
-                }
+        }
+        if (missing.isEmpty()) {
+            return;
+        }
+        try {
+            client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e; // another instance starting at the same time created them: fine
             }
-            if (!missing.isEmpty()) {
-                client.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-                LOG.info("created topics {}", missing.stream().map(NewTopic::name).toList());
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create the topology's topics: " + Sanitizer.text(e.toString()), e);
         }
     }
 
