@@ -144,6 +144,16 @@ final class ObjectWriter {
         }
     }
 
+    /** Whether the store answers a HeadBucket for {@code bucket}: up, whatever it does with one object. */
+    boolean answers(String bucket) {
+        try {
+            s3.headBucket(b -> b.bucket(bucket));
+            return true;
+        } catch (SdkException e) {
+            return false;
+        }
+    }
+
     /** Aborts an upload, best effort: an upload left behind is aborted by the next start. */
     void abort(ObjectAssembly a) {
         if (a.uploadId == null) {

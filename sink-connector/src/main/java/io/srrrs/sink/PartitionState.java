@@ -49,8 +49,10 @@ final class PartitionState {
         }
     });
     private static final int MAX_EXPIRED_REMEMBERED = 10_000;
-    /** Unforeseen failures per offset, for bounded retries. */
+    /** Failures per offset, for bounded retries. */
     private final Map<Long, Integer> failures = new HashMap<>();
+    /** Store failures per offset in a row while the store answered other requests. */
+    private final Map<Long, Integer> failuresWhileStoreAnswered = new HashMap<>();
     long lastApplied = -1;
     long lastAppliedAtMillis;
 
@@ -95,8 +97,18 @@ final class PartitionState {
         return failures.merge(offset, 1, Integer::sum);
     }
 
+    /** Counts a store failure of the record at {@code offset}: in a row while the store answered, else from 0. */
+    int failedWhileStoreAnswered(long offset, boolean storeAnswered) {
+        if (!storeAnswered) {
+            failuresWhileStoreAnswered.remove(offset);
+            return 0;
+        }
+        return failuresWhileStoreAnswered.merge(offset, 1, Integer::sum);
+    }
+
     void settled(long offset) {
         failures.remove(offset);
+        failuresWhileStoreAnswered.remove(offset);
     }
 
     /** The largest offset up to {@code consumed} that splits no object (see the class comment). */

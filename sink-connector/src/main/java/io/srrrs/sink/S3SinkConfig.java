@@ -91,8 +91,10 @@ public final class S3SinkConfig extends AbstractConfig {
                             + "did, is refused as INCOMPLETE (its chunk 0 reported, its upload aborted), so that it "
                             + "cannot hold back the partition's committed offset for ever.")
             .define(RECORD_MAX_ATTEMPTS, Type.INT, 3, Range.between(1, 100), Importance.LOW,
-                    "Attempts at a chunk whose handling fails for an unforeseen reason (not a store outage, which "
-                            + "is retried until the store is back) before it is refused as PROCESSING_FAILED.");
+                    "Attempts at a chunk whose handling fails for an unforeseen reason before it is refused as "
+                            + "PROCESSING_FAILED. A store outage is retried until the store is back; a 5xx or timeout that "
+                            + "keeps coming for one object while the store answers a HeadBucket this many times in a row is "
+                            + "that object's (STORE_REFUSED), not an outage.");
 
     public S3SinkConfig(Map<String, String> props) {
         super(DEFINITION, props);

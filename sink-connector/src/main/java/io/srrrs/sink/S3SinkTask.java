@@ -112,11 +112,14 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
             apply(record, state);
             state.settled(record.kafkaOffset());
         } catch (StoreException e) {
-            if (e.isTransient()) {
+            if (e.isTransient() && !storeAnswersOthers(record, state)) {
                 context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF_MAX));
                 throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
             }
-            refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage(), e));
+            state.settled(record.kafkaOffset());
+            refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage()
+                    + (e.isTransient() ? " (again and again for this object, while the store answers other requests)" : ""),
+                    e));
         } catch (ChunkRefusedException e) {
             refuse(record, state, e);
         } catch (IOException e) {
@@ -125,6 +128,28 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         } catch (RuntimeException e) {
             unforeseen(record, state, e);
         }
+    }
+
+    /**
+     * Whether a 5xx or timeout that keeps coming for this record is the object's, not an outage:
+     * after each such failure past the first {@code srrrs.record.max.attempts}, the store is asked
+     * something cheap about the object's bucket; when it has answered that many times in a row
+     * while this object kept failing, the store is up and only this object fails (a key its
+     * backend cannot store, say), which would otherwise hold its partition for ever. In a row, so
+     * that a store coming back between a failure and the question is not mistaken for one.
+     */
+    private boolean storeAnswersOthers(SinkRecord record, PartitionState state) {
+        int max = config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS);
+        if (state.failed(record.kafkaOffset()) <= max) {
+            return false;
+        }
+        boolean answers;
+        try {
+            answers = writer.answers(ChunkRecord.of(record).bucket());
+        } catch (ChunkRefusedException notAChunk) {
+            answers = false;
+        }
+        return state.failedWhileStoreAnswered(record.kafkaOffset(), answers) >= max;
     }
 
     /** An exception nobody foresaw: retried by redelivery a bounded number of times, then refused. */

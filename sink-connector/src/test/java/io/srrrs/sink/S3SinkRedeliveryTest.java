@@ -134,6 +134,32 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
     }
 
     @Test
+    void anObjectTheStoreKeepsFailingWhileItAnswersOthersIsRefusedNotRetriedForEver() throws Exception {
+        // S3Proxy's file system store answers 500 to a key segment longer than a file name may be.
+        String key = "long/" + "x".repeat(300);
+        List<SinkRecord> records = records(0, chunks("stuck-key", key, payload(1000)));
+        int retriable = 0;
+        for (int i = 0; i < 10; i++) {
+            try {
+                task.put(records); // as Connect redelivers it after each RetriableException
+                break;
+            } catch (RetriableException e) {
+                retriable++;
+            }
+        }
+        assertThat(retriable).as("retried first, as for an outage").isGreaterThanOrEqualTo(3).isLessThan(10);
+        assertThat(context.reported).hasSize(1);
+        assertThat(((ChunkRefusedException) context.reported.get(0).error()).reason())
+                .isEqualTo(ChunkRefusedException.Reason.STORE_REFUSED);
+        byte[] plaintext = payload(700);
+        task.put(records(1, chunks("after-stuck", "long/ok.bin", plaintext)));
+        try (SrrrsClient client = client()) {
+            assertThat(client.readAll("objects", "long/ok.bin")).isEqualTo(plaintext);
+        }
+        assertThat(preCommit(2)).containsEntry(TP, new OffsetAndMetadata(2));
+    }
+
+    @Test
     void theConnectorRefusesAConfigurationThatWouldStopOrDropSilently() {
         S3SinkConnector connector = new S3SinkConnector();
         Map<String, String> config = new java.util.HashMap<>(props);
