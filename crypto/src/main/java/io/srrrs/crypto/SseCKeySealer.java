@@ -101,6 +101,10 @@ public final class SseCKeySealer {
         } catch (InvalidCipherTextException e) {
             throw new IllegalArgumentException("sealed SSE-C key does not open: another sink's key, or sealed for "
                     + "another object than " + identity);
+        } catch (IllegalStateException e) {
+            // Bouncy Castle's X25519 refuses an encapsulated key of low order (no shared secret) so.
+            throw new IllegalArgumentException("sealed SSE-C key does not open: its encapsulated key is not a usable "
+                    + "X25519 public key");
         } finally {
             Arrays.fill(sk, (byte) 0);
         }

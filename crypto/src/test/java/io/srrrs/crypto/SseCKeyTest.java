@@ -55,6 +55,18 @@ class SseCKeyTest {
         assertThat(sink.toString()).doesNotContain(sink.privateKeyBase64());
     }
 
+    @Test
+    void anEncapsulatedKeyOfLowOrderIsRefusedAsDocumented() {
+        // X25519 point 0 (and every other low-order point) gives no shared secret; Bouncy Castle
+        // says so with an IllegalStateException, which must not leave open() (found while writing
+        // the format fuzz target; kept as its seed bad-sse-c-key-low-order-point too).
+        SseCKeySealer.KeyPair sink = SseCKeySealer.generateKeyPair();
+        byte[] sealed = new byte[81];
+        sealed[0] = 1;
+        assertThatThrownBy(() -> SseCKeySealer.open(sink.privateKeyBase64(), sealed, TestObjects.IDENTITY))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not open");
+    }
+
     /** Tiny byte search, local to this test. */
     static final class Fixtures {
         static int indexOf(byte[] haystack, byte[] needle) {

@@ -46,6 +46,26 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     public static ApicurioRegistry start(Path workDir, LocalCa ca, int port) throws IOException,
             GeneralSecurityException, InterruptedException {
+        return start(workDir, ca, port, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, LocalCa, int)}, its schemas kept in an H2 database file under
+     * {@code workDir/db} instead of in memory: a registry killed and started again on the same
+     * directory and port still answers every schema id it gave out.
+     */
+    public static ApicurioRegistry startPersistent(Path workDir, LocalCa ca, int port) throws IOException,
+            GeneralSecurityException, InterruptedException {
+        Files.createDirectories(workDir.resolve("db"));
+        // WRITE_DELAY=0: H2 otherwise writes commits up to 500 ms later, and a SIGKILL in that time
+        // loses a schema whose id a client already uses; the next registration then reuses the id.
+        return start(workDir, ca, port, List.of(
+                "-Dapicurio.datasource.url=jdbc:h2:file:" + workDir.resolve("db").resolve("registry").toAbsolutePath()
+                        + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"));
+    }
+
+    private static ApicurioRegistry start(Path workDir, LocalCa ca, int port, List<String> extraProperties)
+            throws IOException, GeneralSecurityException, InterruptedException {
         Path home = install();
         Path java = Jdks.java(21).orElseThrow(() -> new IOException("Apicurio Registry 3 needs Java 21 or later and "
                 + "none was found (set SRRRS_JAVA21_HOME, or install a JDK under /usr/lib/jvm)"));
@@ -64,10 +84,14 @@ public final class ApicurioRegistry implements AutoCloseable {
                 // The management interface (health, metrics) is fixed on at build time: keep it on
                 // loopback and on a free port, not Quarkus' default 0.0.0.0:9000.
                 "-Dquarkus.management.host=127.0.0.1",
-                "-Dquarkus.management.port=" + FreePorts.next(),
-                "-jar", home.resolve("quarkus-run.jar").toString()));
+                "-Dquarkus.management.port=" + FreePorts.next()));
+        command.addAll(extraProperties);
+        command.addAll(List.of("-jar", home.resolve("quarkus-run.jar").toString()));
         Process process = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true)
+                // A persistent registry is restarted on its directory: keep the earlier runs' log.
+                .redirectOutput(extraProperties.isEmpty() ? ProcessBuilder.Redirect.to(log.toFile())
+                        : ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         ApicurioRegistry registry = new ApicurioRegistry(process, port, log);
         // A registry must not outlive the JVM that started it (a SIGKILL aside).
         Runtime.getRuntime().addShutdownHook(new Thread(registry::close, "srrrs-registry-stop"));
@@ -91,6 +115,26 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** SIGKILL, as a crashed registry. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: a registry that hangs (accepts connections, answers nothing) but keeps its state. */
+    public void suspend() throws IOException, InterruptedException {
+        Signals.send("STOP", process.pid());
+    }
+
+    /** SIGCONT after {@link #suspend}. */
+    public void resume() throws IOException, InterruptedException {
+        Signals.send("CONT", process.pid());
     }
 
     private void awaitReady(LocalCa ca, Duration timeout) throws IOException, GeneralSecurityException,

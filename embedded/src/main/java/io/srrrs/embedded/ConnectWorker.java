@@ -35,6 +35,7 @@ public final class ConnectWorker implements AutoCloseable {
     private final int port;
     private final SSLContext trust;
     private Process process;
+    private List<String> jvmOptions = List.of();
 
     private ConnectWorker(Path dir, Path config, Path log, int port, SSLContext trust) {
         this.dir = dir;
@@ -50,6 +51,24 @@ public final class ConnectWorker implements AutoCloseable {
      * @param pluginPath a directory holding the plugins (e.g. the sink's plugin jar)
      */
     public static ConnectWorker start(Path dir, KafkaBroker kafka, LocalCa ca, Path pluginPath, String groupId)
+            throws IOException, GeneralSecurityException, InterruptedException {
+        return start(dir, kafka, ca, pluginPath, groupId, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, KafkaBroker, LocalCa, Path, String)}, with worker settings of the
+     * caller's laid over ours (e.g. a shorter {@code scheduled.rebalance.max.delay.ms} for a fault
+     * suite that kills workers).
+     */
+    public static ConnectWorker start(Path dir, KafkaBroker kafka, LocalCa ca, Path pluginPath, String groupId,
+                                      Map<String, String> overrides)
+            throws IOException, GeneralSecurityException, InterruptedException {
+        return start(dir, kafka, ca, pluginPath, groupId, overrides, List.of());
+    }
+
+    /** As above, the worker's JVM started with {@code jvmOptions} (see {@link #jvmOptions}), restarts too. */
+    public static ConnectWorker start(Path dir, KafkaBroker kafka, LocalCa ca, Path pluginPath, String groupId,
+                                      Map<String, String> overrides, List<String> jvmOptions)
             throws IOException, GeneralSecurityException, InterruptedException {
         Files.createDirectories(dir);
         LocalCa.ServerIdentity id = ca.server("connect", List.of("localhost", "127.0.0.1"));
@@ -87,12 +106,14 @@ public final class ConnectWorker implements AutoCloseable {
         p.put("listeners.https.ssl.enabled.protocols", "TLSv1.3");
         p.put("listeners.https.ssl.protocol", "TLSv1.3");
         p.put("listeners.https.ssl.client.auth", "none");
+        p.putAll(overrides);
         Path config = dir.resolve("worker.properties");
         try (Writer w = Files.newBufferedWriter(config)) {
             p.store(w, "srrrs embedded Connect worker");
         }
         SSLContext trust = Tls.clientContext(ca.truststore(), LocalCa.TRUSTSTORE_PASSWORD, "PKCS12");
         ConnectWorker worker = new ConnectWorker(dir, config, dir.resolve("worker.log"), port, trust);
+        worker.jvmOptions(jvmOptions);
         worker.start();
         return worker;
     }
@@ -100,7 +121,9 @@ public final class ConnectWorker implements AutoCloseable {
     /** Starts (again) the worker process and waits for its REST API. */
     public void start() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m",
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
                 "-Dorg.slf4j.simpleLogger.log.org.apache.kafka.connect.runtime.WorkerSinkTask=info",
@@ -123,6 +146,16 @@ public final class ConnectWorker implements AutoCloseable {
             Thread.sleep(250);
         }
         throw new IOException("Connect worker did not answer within 90 s; see " + log);
+    }
+
+    /**
+     * JVM options for this worker's next {@link #start()} (none by default), e.g. a fault suite's
+     * {@code -XX:TieredStopAtLevel=1}: on two cores a worker restarted under load spends most of
+     * its first minute in the C2 compiler.
+     */
+    public synchronized ConnectWorker jvmOptions(List<String> options) {
+        this.jvmOptions = List.copyOf(options);
+        return this;
     }
 
     /**
@@ -202,6 +235,14 @@ public final class ConnectWorker implements AutoCloseable {
             }
         }
         return sb.append('"').toString();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    public long pid() {
+        return process.pid();
     }
 
     /** SIGKILL: no shutdown hook, no task close, as a crashed machine. */

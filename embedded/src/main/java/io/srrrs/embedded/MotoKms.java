@@ -74,6 +74,28 @@ public final class MotoKms implements AutoCloseable {
         return URI.create("https://127.0.0.1:" + port);
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /**
+     * A KMS outage without losing its keys: SIGSTOP. moto keeps its keys in memory only, so a
+     * kill and restart would shred every KEK (and every object under it); a stopped process keeps
+     * them, while its port still accepts connections that are never answered, as a hung KMS.
+     */
+    public void suspend() throws IOException, InterruptedException {
+        Signals.send("STOP", process.pid());
+    }
+
+    /** SIGCONT: the KMS answers again, with every key it had. */
+    public void resume() throws IOException, InterruptedException {
+        Signals.send("CONT", process.pid());
+    }
+
     @Override
     public void close() {
         process.destroy();

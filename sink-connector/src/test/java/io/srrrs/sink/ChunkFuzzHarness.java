@@ -49,7 +49,7 @@ final class ChunkFuzzHarness implements AutoCloseable {
     /** Redeliveries after which a record that keeps failing "retriably" is a finding. */
     static final int MAX_REDELIVERIES = 5;
     static final int MAX_STEPS = 48;
-    static final boolean STORE_5XX_STALL_IS_A_FINDING = false;
+    static final boolean STORE_5XX_STALL_IS_A_FINDING = true;
     static final byte[] CANARY = "SRRRS-SINK-FUZZ-CANARY".getBytes(StandardCharsets.US_ASCII);
 
     enum Op {

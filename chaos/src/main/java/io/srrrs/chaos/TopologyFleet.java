@@ -1,0 +1,155 @@
+package io.srrrs.chaos;
+
+import io.srrrs.topology.EncryptorApp;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The topology as separate JVMs ({@code EncryptorApp --config FILE}, one application id), each
+ * with its own configuration file, state directory and log, so that one can be killed with
+ * SIGKILL and started again on the same state, as a crashed pod whose volume survives.
+ */
+final class TopologyFleet implements AutoCloseable {
+
+    /** One instance: a process that may be dead, restarted, or stopped for good. */
+    static final class Instance {
+        final int index;
+        final Path config;
+        final Path log;
+        private Process process;
+
+        Instance(int index, Path config, Path log) {
+            this.index = index;
+            this.config = config;
+            this.log = log;
+        }
+
+        private long logOffset;
+
+        synchronized void start() throws IOException {
+            logOffset = Files.exists(log) ? Files.size(log) : 0;
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            List<String> command = new ArrayList<>(List.of(java, "-Xms128m", "-Xmx640m",
+                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn",
+                    "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                    // Wall-clock times, to line the log up with chaos.log's fault times.
+                    "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+            if (Runtime.version().feature() >= 24) {
+                command.add("--sun-misc-unsafe-memory-access=allow");
+            }
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), EncryptorApp.class.getName(),
+                    "--config", config.toString()));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        }
+
+        /** SIGKILL: the open transaction stays open until the broker aborts it. */
+        synchronized void kill() throws InterruptedException {
+            if (process != null) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+
+        /** SIGTERM: a clean leave (the shutdown hook closes Kafka Streams). */
+        synchronized void stop() throws InterruptedException {
+            if (process != null && process.isAlive()) {
+                process.destroy();
+                if (!process.waitFor(45, TimeUnit.SECONDS)) {
+                    kill();
+                }
+            }
+        }
+
+        /** Until this start's log says the topology started; fails with the log's tail if the JVM died. */
+        void awaitStarted(java.time.Duration timeout) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                String since = sinceStart();
+                if (since.contains("topology started")) {
+                    return;
+                }
+                if (!isAlive()) {
+                    throw new IOException(this + " exited: " + since.substring(Math.max(0, since.length() - 2000)));
+                }
+                Thread.sleep(250);
+            }
+            throw new IOException(this + " did not start within " + timeout + "; see " + log);
+        }
+
+        private String sinceStart() throws IOException {
+            try (var ch = java.nio.channels.FileChannel.open(log)) {
+                long n = Math.max(0, ch.size() - logOffset);
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(n, 1 << 20));
+                ch.read(b, logOffset);
+                return new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+
+        synchronized boolean isAlive() {
+            return process != null && process.isAlive();
+        }
+
+        @Override
+        public String toString() {
+            return "topology-" + index;
+        }
+    }
+
+    private final Path dir;
+    private final ChaosStack stack;
+    private final Path fileRoot;
+    private final List<Instance> instances = new ArrayList<>();
+
+    TopologyFleet(Path dir, ChaosStack stack, Path fileRoot) {
+        this.dir = dir;
+        this.stack = stack;
+        this.fileRoot = fileRoot;
+    }
+
+    /** A new instance (joining the group), started. */
+    synchronized Instance add() throws IOException {
+        int index = instances.size();
+        Path home = Files.createDirectories(dir.resolve("topology-" + index));
+        Map<String, String> settings = stack.topologyConfig(home.resolve("state"), fileRoot);
+        Properties p = new Properties();
+        p.putAll(settings);
+        Path config = home.resolve("encryptor.properties");
+        try (Writer w = Files.newBufferedWriter(config)) {
+            p.store(w, "chaos topology instance " + index);
+        }
+        Instance instance = new Instance(index, config, home.resolve("topology.log"));
+        instance.start();
+        instances.add(instance);
+        return instance;
+    }
+
+    synchronized List<Instance> all() {
+        return List.copyOf(instances);
+    }
+
+    synchronized Instance get(int index) {
+        return instances.get(index);
+    }
+
+    @Override
+    public void close() {
+        // Stopped side by side: each clean close waits for its stream threads.
+        all().parallelStream().forEach(i -> {
+            try {
+                i.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+}
