@@ -11,7 +11,6 @@ import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.Schemas;
 import io.srrrs.store.StoreClients;
 import io.srrrs.store.StoreConfig;
-import io.srrrs.store.StoreException;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +48,6 @@ final class ChunkFuzzHarness implements AutoCloseable {
     /** Redeliveries after which a record that keeps failing "retriably" is a finding. */
     static final int MAX_REDELIVERIES = 5;
     static final int MAX_STEPS = 48;
-    static final boolean STORE_5XX_STALL_IS_A_FINDING = true;
     static final byte[] CANARY = "SRRRS-SINK-FUZZ-CANARY".getBytes(StandardCharsets.US_ASCII);
 
     enum Op {
@@ -207,13 +205,8 @@ final class ChunkFuzzHarness implements AutoCloseable {
 
     /**
      * put() as Connect calls it: after a RetriableException the same batch comes again. There is
-     * no store outage here, so a batch must settle (applied or reported) within a few redeliveries.
-     *
-     * <p>One exception, reported to the lead (docs/RELIABILITY.md, Fuzzing, finding 2): S3Proxy
-     * answers 500 for ever to a PutObject whose last key segment passes about 200 bytes, and the
-     * sink, which cannot tell that from an outage, retries it for ever. Such a batch is let go here
-     * after the redeliveries, so that the fuzzer looks further; set {@link #STORE_5XX_STALL_IS_A_FINDING}
-     * once the sink bounds those retries.
+     * no store outage here, so a batch must settle (applied or reported) within a few redeliveries,
+     * even one the store answers 5xx for ever (docs/RELIABILITY.md, Fuzzing, finding 2).
      */
     private void put(List<SinkRecord> batch) {
         for (int attempt = 0; ; attempt++) {
@@ -221,10 +214,6 @@ final class ChunkFuzzHarness implements AutoCloseable {
                 task.put(batch);
                 return;
             } catch (RetriableException e) {
-                if (attempt >= MAX_REDELIVERIES && !STORE_5XX_STALL_IS_A_FINDING
-                        && e.getCause() instanceof StoreException store && store.isTransient()) {
-                    return;
-                }
                 check(attempt < MAX_REDELIVERIES, "a batch still fails after " + attempt + " redeliveries: " + e);
             }
             // Anything else leaves put(): the fuzzer reports it with its stack.
