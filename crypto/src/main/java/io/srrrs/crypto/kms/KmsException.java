@@ -7,7 +7,7 @@ package io.srrrs.crypto.kms;
  */
 public abstract sealed class KmsException extends Exception
         permits UnknownKeyException, KmsAccessDeniedException, KeyDisabledException, InvalidWrappedKeyException,
-        KmsUnavailableException {
+        KmsUnavailableException, KekNotAllowedException {
 
     KmsException(String message, Throwable cause) {
         super(message, cause);
