@@ -9,6 +9,7 @@ import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsStack;
@@ -118,7 +119,8 @@ public final class StoreBench {
             StoreConfig store = StoreConfig.of(s3proxy.httpsEndpoint(), s3proxy.accessKey(), s3proxy.secretKey(),
                     ca.truststore());
             List<Pass> passes = new ArrayList<>();
-            try (S3Client s3 = StoreClients.s3(store); SrrrsClient client = SrrrsClient.create(store, kms.kms())) {
+            try (S3Client s3 = StoreClients.s3(store); SrrrsClient client = SrrrsClient.create(store, kms.kms(),
+                    KekAllowList.parse("bench", ""))) {
                 for (Workload w : workloads) {
                     // Bucket and key are bound into each object's key material: one bucket per
                     // workload for the sink (emptied between rounds), sealed for once.

@@ -156,6 +156,7 @@ public final class TopologyBench {
         settings.put(TopologyConfig.OUTPUT_TOPIC, prefix + "-chunks");
         settings.put(TopologyConfig.DLQ_TOPIC, prefix + "-dlq");
         settings.put(TopologyConfig.KEK_DEFAULT, "bench");
+        settings.put(TopologyConfig.BUCKET_ALLOWED, "bench"); // required; the references' only bucket
         settings.put("kms.type", "local");
         settings.put("kms.local.keystore", keystore.toString());
         settings.put("kms.local.password", "bench");

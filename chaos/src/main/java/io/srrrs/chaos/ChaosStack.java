@@ -179,6 +179,7 @@ final class ChaosStack implements AutoCloseable {
         t.put(TopologyConfig.DLQ_TOPIC, DLQ);
         t.put(TopologyConfig.FILE_ROOTS, fileRoot.toString());
         t.put(TopologyConfig.KEK_DEFAULT, KEK);
+        t.put(TopologyConfig.BUCKET_ALLOWED, Workload.BUCKET); // required; the workload's only bucket
         t.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, sseCPublic);
         return t;
     }

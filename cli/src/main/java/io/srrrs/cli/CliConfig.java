@@ -1,6 +1,7 @@
 package io.srrrs.cli;
 
 import io.srrrs.client.SrrrsClient;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsStack;
 import io.srrrs.store.StoreClients;
@@ -56,6 +57,11 @@ public final class CliConfig {
             TRUSTSTORE, "PKCS#12 trust store for the store's TLS certificate; default: the JDK's.",
             TRUSTSTORE_PASSWORD, "Its password. Default changeit.",
             BUCKET, "The bucket commands use when none is named (the local stack's: srrrs-demo).",
+            KekAllowList.KEY, "KEKs `get`, `inspect`, `rewrap` (source and `--to`) and the demo accept: names, aliases, "
+                    + "`*` patterns, comma-separated; an object under any other is refused (KEK_NOT_ALLOWED) before "
+                    + "a KMS call. Default: only srrrs.kek.default. `*`: any.",
+            KekAllowList.ACCOUNTS_KEY, "AWS KMS: the accounts whose key ARNs readers accept (12 digits, "
+                    + "comma-separated), whatever srrrs.kek.allowed matched. Default: any account.",
             CONNECT_URL, "The Connect REST endpoint `status` and `doctor` check (the local stack sets it).",
             STORE_KIND, "Local stack only: s3proxy or rgw, for the demo's scan of raw store bytes.",
             STORE_DATA_DIR, "Local stack only: S3Proxy's data directory.",
@@ -129,7 +135,24 @@ public final class CliConfig {
     }
 
     public SrrrsClient client(KmsStack kms) {
-        return SrrrsClient.create(store(), kms.kms());
+        return SrrrsClient.create(store(), kms.kms(), allowedKeks());
+    }
+
+    /**
+     * The KEKs {@code get}, {@code inspect}, {@code rewrap} and the demo open objects under (and
+     * rewrap to): {@value KekAllowList#KEY} and {@value KekAllowList#ACCOUNTS_KEY} when given,
+     * else only {@code srrrs.kek.default}, the KEK this deployment encrypts under; with neither,
+     * none (every object is refused, saying which key to set). {@code *} allows any.
+     */
+    public KekAllowList allowedKeks() {
+        String allowed = get(KekAllowList.KEY, null);
+        String accounts = get(KekAllowList.ACCOUNTS_KEY, null);
+        if (allowed != null) {
+            return KekAllowList.parse(allowed, accounts);
+        }
+        String fallback = get(TopologyConfig.KEK_DEFAULT, null);
+        KekAllowList none = KekAllowList.parse("", accounts);
+        return fallback == null ? none : none.with(fallback);
     }
 
     public static String markdown() {

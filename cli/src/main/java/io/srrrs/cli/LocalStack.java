@@ -274,6 +274,17 @@ public final class LocalStack implements AutoCloseable {
         List<String> roots = new java.util.ArrayList<>(options.fileRoots().stream().map(Path::toString).toList());
         roots.add(filesDir(options.dir()).toString());
         t.put(TopologyConfig.FILE_ROOTS, String.join(",", roots));
+        // Objects go to the stack's bucket only, as the sink's s3.bucket.name says.
+        t.put(TopologyConfig.BUCKET_ALLOWED, BUCKET);
+        // One user's sandbox: `srrrs publish --kek` picks among their KEKs. Every KEK of the stack's own
+        // keystore is theirs (`*`); with another KMS only those its configuration allows, and without
+        // such a list references cannot choose (the topology's default, off).
+        if (options.kmsConfig().isEmpty()) {
+            t.put(TopologyConfig.KEK_ALLOWED, "*");
+            t.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
+        } else if (!options.kmsConfig().getOrDefault(TopologyConfig.KEK_ALLOWED, "").isBlank()) {
+            t.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
+        }
         // Short commit interval: the demo measures publish-to-visible latency.
         t.put("commit.interval.ms", "200");
         return t;

@@ -6,12 +6,9 @@ import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.kms.KmsStack;
 import io.srrrs.schemas.PayloadReference;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -147,7 +144,10 @@ final class ObjectCommands {
 
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Decrypt an object to a file or stdout. Every byte is authenticated before it is written;",
-                    "with --range only the segments holding those bytes are fetched."})
+                    "with --range only the segments holding those bytes are fetched (and with --prove-length",
+                    "also the final segment, so that a cut-short object is refused). -o writes through a new",
+                    "owner-only (600) temp file beside FILE, moved into place once all is verified.",
+                    "Objects under a KEK not in srrrs.kek.allowed (default: srrrs.kek.default) are refused."})
     static final class Get implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
@@ -160,6 +160,10 @@ final class ObjectCommands {
 
         @Option(names = "--range", paramLabel = "FIRST-LAST", description = "Plaintext bytes FIRST to LAST inclusive, as HTTP ranges.")
         String range;
+
+        @Option(names = "--prove-length", description = {"With --range: one more small GET of the final segment, "
+                + "authenticated as final,", "so that a truncated or extended object is refused (a whole read always is)."})
+        boolean proveLength;
 
         @Override
         public Integer call() throws Exception {
@@ -183,27 +187,15 @@ final class ObjectCommands {
                     }
                 }
                 try (InputStream in = range == null ? client.open(bk.get(0), bk.get(1))
-                        : client.openRange(bk.get(0), bk.get(1), offset, length)) {
+                        : client.openRange(bk.get(0), bk.get(1), offset, length, proveLength)) {
                     if (output == null) {
                         in.transferTo(System.out);
                         System.out.flush();
                         return 0;
                     }
-                    // Written beside the target and moved into place only once fully verified.
-                    Path tmp = output.toAbsolutePath().resolveSibling("." + output.getFileName() + ".srrrs-partial");
                     Progress progress = new Progress("decrypting", length);
-                    try (OutputStream out = Files.newOutputStream(tmp)) {
-                        byte[] buf = new byte[1 << 16];
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            out.write(buf, 0, n);
-                            progress.advance(n, bk.get(1));
-                        }
-                    } catch (IOException | RuntimeException e) {
-                        Files.deleteIfExists(tmp);
-                        throw e;
-                    }
-                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                    progress.done("wrote " + length + " verified bytes to " + output);
+                    long written = PrivateOutput.write(in, output, progress, bk.get(1));
+                    progress.done("wrote " + written + " verified bytes to " + output);
                 }
             }
             return 0;
@@ -286,7 +278,9 @@ final class ObjectCommands {
 
     @Command(name = "rewrap", mixinStandardHelpOptions = true,
             description = {"Move objects' DEKs to another KEK: the KMS rewraps the DEK and a server-side copy replaces",
-                    "the metadata. No object data is downloaded or re-encrypted."})
+                    "the metadata. No object data is downloaded or re-encrypted. Both KEKs must be in srrrs.kek.allowed.",
+                    "The copy is conditional on the ETag read first: an object rewritten meanwhile is left as it is and",
+                    "reported (RewrapConflictException; exit 1), never given the old version's wrapped DEK."})
     static final class Rewrap implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;

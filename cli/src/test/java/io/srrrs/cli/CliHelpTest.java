@@ -59,7 +59,7 @@ class CliHelpTest {
             assertThat(r.out()).as(sub).contains("Usage: srrrs " + sub).contains("-h, --help");
         }
         assertThat(run("publish", "--help").out()).contains("--bucket").contains("--sse-c").contains("--kek").contains("--context");
-        assertThat(run("get", "--help").out()).contains("--range").contains("--output");
+        assertThat(run("get", "--help").out()).contains("--range").contains("--output").contains("--prove-length");
         assertThat(run("rewrap", "--help").out()).contains("--to").contains("--prefix");
         assertThat(run("up", "--help").out()).contains("--store").contains("--file-root");
         for (String keys : List.of("list", "create", "rotate", "disable", "enable", "destroy")) {

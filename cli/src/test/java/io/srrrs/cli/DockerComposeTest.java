@@ -19,6 +19,8 @@ import org.yaml.snakeyaml.Yaml;
  * docker-compose.yml cannot run here (no Docker engine), so its wiring is checked structurally:
  * every service's image, ports, dependencies, volumes and secrets, and that each configuration
  * file names the right service, port, protocol and key. It does not prove the images behave.
+ * {@link DockerComposeGrantsTest} validates the file with docker-compose itself and checks who
+ * may do what.
  */
 class DockerComposeTest {
 
@@ -38,8 +40,8 @@ class DockerComposeTest {
 
     @Test
     void everyPartOfThePipelineIsAService() {
-        assertThat(services).containsOnlyKeys("certs", "kafka", "registry", "minio", "minio-init", "kms", "connect",
-                "connector-deploy", "topology");
+        assertThat(services).containsOnlyKeys("certs", "kafka", "kafka-init", "registry", "minio", "minio-init", "kms",
+                "connect", "connector-deploy", "topology");
     }
 
     @Test
@@ -57,16 +59,21 @@ class DockerComposeTest {
         });
         assertThat(services.get("kafka").get("image")).asString().startsWith("apache/kafka:");
         assertThat(services.get("connect").get("image")).isEqualTo(services.get("kafka").get("image"));
+        assertThat(services.get("kafka-init").get("image")).isEqualTo(services.get("kafka").get("image"));
         assertThat(services.get("registry").get("image")).asString().startsWith("apicurio/apicurio-registry:");
     }
 
     @Test
     void dependenciesFollowTheDataFlow() {
         assertThat(dependsOn("kafka")).containsEntry("certs", "service_completed_successfully");
-        assertThat(dependsOn("connect")).containsKeys("kafka", "registry", "minio-init");
+        assertThat(dependsOn("kafka-init")).containsKey("kafka");
+        // no Kafka client starts before its ACLs exist
+        assertThat(dependsOn("connect")).containsEntry("kafka-init", "service_completed_successfully")
+                .containsKey("registry").containsEntry("minio-init", "service_completed_successfully");
         assertThat(dependsOn("minio-init")).containsEntry("minio", "service_healthy");
         assertThat(dependsOn("connector-deploy")).containsKey("connect");
-        assertThat(dependsOn("topology")).containsKeys("kafka", "registry").containsEntry("kms", "service_healthy");
+        assertThat(dependsOn("topology")).containsEntry("kafka-init", "service_completed_successfully")
+                .containsKey("registry").containsEntry("kms", "service_healthy");
         for (String s : List.of("kms", "minio")) {
             assertThat(services.get(s)).as(s + " has the healthcheck its dependants wait for").containsKey("healthcheck");
         }
@@ -85,7 +92,8 @@ class DockerComposeTest {
         Properties worker = properties("deploy/connect/worker.properties");
         assertThat(volumes("connect")).contains("./cli/target/connect-plugins:" + worker.getProperty("plugin.path") + ":ro");
         assertThat(volumes("connect")).contains("./deploy/connect/worker.properties:/etc/srrrs/worker.properties:ro");
-        assertThat(command("connect")).contains("/etc/srrrs/worker.properties");
+        assertThat(String.join(" ", command("connect"))).contains("cat /etc/srrrs/worker.properties")
+                .contains("exec /opt/kafka/bin/connect-distributed.sh");
         // the plugin directory is what the build makes: cli/pom.xml copies the plugin jar there
         assertThat(Files.readString(root.resolve("cli/pom.xml"))).contains("<outputDirectory>${project.build.directory}/connect-plugins");
         assertThat(volumes("topology")).contains("./deploy/topology/encryptor.properties:/etc/srrrs/encryptor.properties:ro");
@@ -96,7 +104,7 @@ class DockerComposeTest {
     @Test
     void everyClientNamesTheRightServiceAndSpeaksTls13() throws Exception {
         Map<String, String> kafka = environment("kafka");
-        assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).isEqualTo("SSL://kafka:9093");
+        assertThat(kafka.get("KAFKA_ADVERTISED_LISTENERS")).startsWith("INTERNAL://kafka:9093,");
         assertThat(kafka.get("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP")).doesNotContain("PLAINTEXT");
         assertThat(kafka).containsEntry("KAFKA_SSL_ENABLED_PROTOCOLS", "TLSv1.3");
         Map<String, String> registry = environment("registry");

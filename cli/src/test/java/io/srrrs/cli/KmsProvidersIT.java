@@ -60,6 +60,7 @@ class KmsProvidersIT {
             kms.put("kms.aws-kms.secret.access.key", "testing");
             kms.put("kms.aws-kms.truststore.location", motoCa.truststore().toString());
             kms.put("srrrs.kek.default", "alias/srrrs-default");
+            kms.put("srrrs.kek.allowed", "alias/srrrs-default,alias/other"); // readers: the source and the rewrap target
             String main;
             String other;
             try (KmsClient admin = KmsClient.builder().region(Region.EU_WEST_1).endpointOverride(moto.endpoint())
@@ -114,6 +115,7 @@ class KmsProvidersIT {
         kms.put("kms.pkcs11.slot", Long.toString(slot));
         kms.put("kms.pkcs11.pin", "5678");
         kms.put("srrrs.kek.default", "kek-a");
+        kms.put("srrrs.kek.allowed", "kek-a,kek-b");
         try (Pkcs11Kms admin = Pkcs11Kms.open(new Pkcs11Kms.Config(Path.of("/usr/lib/softhsm/libsofthsm2.so"), slot, 0,
                 "5678".toCharArray()))) {
             admin.createKek("kek-a");
@@ -132,14 +134,14 @@ class KmsProvidersIT {
 
             CliConfig config = CliConfig.load(dir.resolve("stack").resolve("srrrs.properties"));
             KmsStack kmsStack = stack.topology().kms(); // one SunPKCS11 session per process
-            try (SrrrsClient client = SrrrsClient.create(config.store(), kmsStack.kms())) {
+            try (SrrrsClient client = SrrrsClient.create(config.store(), kmsStack.kms(), config.allowedKeks())) {
                 assertThat(new String(client.readAll("srrrs-demo", "a.txt"), StandardCharsets.UTF_8)).isEqualTo("under kek-a");
                 assertThat(client.inspect("srrrs-demo", "b.txt").metadata().wrappedDek().kek().value()).isEqualTo("kek-b");
             }
             token.destroy("kek-a");
             // A reader that never unwrapped the DEK (a fresh unwrap cache) finds the KEK gone.
             try (KmsStack fresh = KmsStack.around(token, KmsStack.Config.DEFAULTS);
-                 SrrrsClient client = SrrrsClient.create(config.store(), fresh.kms())) {
+                 SrrrsClient client = SrrrsClient.create(config.store(), fresh.kms(), config.allowedKeks())) {
                 assertThatThrownBy(() -> client.readAll("srrrs-demo", "a.txt")).isInstanceOf(UnknownKeyException.class)
                         .hasMessageContaining("kek-a");
                 assertThat(new String(client.readAll("srrrs-demo", "b.txt"), StandardCharsets.UTF_8)).isEqualTo("under kek-b");

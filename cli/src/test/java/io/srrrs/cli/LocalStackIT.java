@@ -90,6 +90,9 @@ class LocalStackIT {
         Files.writeString(work.resolve("sub/note.txt"), "a small note");
         String d = dir.toString();
 
+        // The CLI reads only objects under allowed KEKs (default: srrrs.kek.default); this tour uses two more.
+        Files.writeString(dir.resolve("srrrs.properties"), "\nsrrrs.kek.allowed=local-default,tour,other\n",
+                java.nio.file.StandardOpenOption.APPEND);
         CliHelpTest.Run keys = CliHelpTest.run("keys", "create", "tour", "--dir", d);
         assertThat(keys.code()).as(keys.err()).isZero();
         assertThat(CliHelpTest.run("keys", "create", "other", "--dir", d).code()).isZero();

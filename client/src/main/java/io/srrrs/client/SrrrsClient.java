@@ -5,8 +5,9 @@ import io.srrrs.crypto.ObjectDecryptor;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.CiphertextLayout;
 import io.srrrs.crypto.format.ObjectIdentity;
-import io.srrrs.crypto.kms.DataKey;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.KekNotAllowedException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
 import io.srrrs.crypto.kms.WrappedDek;
@@ -18,21 +19,16 @@ import io.srrrs.store.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -44,42 +40,50 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Every byte returned has been authenticated; anything that is not an intact SRRRS object
  * written for this bucket and key is refused with the {@link CiphertextException} subclass that
  * names why. DEKs come through the given {@link Kms} (use a {@code KmsStack} for its unwrap
- * cache). SSE-C objects are read with their SSE-C key, derived from the DEK, sent automatically.
+ * cache), and only for objects whose {@code srrrs-kek-id} the client's {@link KekAllowList}
+ * allows: any other is refused with a {@link KekNotAllowedException} before the KMS is asked
+ * ({@link #inspect} of an object without SSE-C asks no KMS and shows any KEK). SSE-C objects are read with their SSE-C key, derived from the DEK, sent automatically.
  * Store failures are {@link StoreException}s (unchecked, as the AWS SDK's are).
  */
 public final class SrrrsClient implements AutoCloseable {
 
-    /** CopyObject handles up to 5 GiB; larger objects are copied part by part. */
-    static final long SINGLE_COPY_LIMIT = 5L * 1024 * 1024 * 1024;
-    private static final long COPY_PART_SIZE = 1L << 30;
-
     private final S3Client s3;
     private final Kms kms;
+    private final KekAllowList allowed;
     private final boolean ownsS3;
     private final boolean https;
-    private final long singleCopyLimit;
+    private final ConditionalCopy copy;
+    private volatile Runnable beforeCopy = () -> { };
 
-    private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, long singleCopyLimit) {
+    private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
+                        long singleCopyLimit) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.kms = Objects.requireNonNull(kms, "kms");
+        this.allowed = Objects.requireNonNull(allowed, "allowed KEKs (KekAllowList.any(...) to allow any)");
         this.ownsS3 = ownsS3;
         this.https = https;
-        this.singleCopyLimit = singleCopyLimit;
+        this.copy = new ConditionalCopy(s3, singleCopyLimit);
     }
 
-    /** A client for the store described by {@code store}; it builds and owns its S3 client. */
-    public static SrrrsClient create(StoreConfig store, Kms kms) {
-        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, SINGLE_COPY_LIMIT);
+    /**
+     * A client for the store described by {@code store}; it builds and owns its S3 client.
+     *
+     * @param allowed the KEKs this reader opens objects under ({@code srrrs.kek.allowed});
+     *                {@link KekAllowList#any} is the explicit opt-out
+     */
+    public static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed) {
+        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, allowed,
+                ConditionalCopy.SINGLE_COPY_LIMIT);
     }
 
     /** A client over an S3 client the caller configured and closes ({@code https}: whether it speaks TLS). */
-    public static SrrrsClient create(S3Client s3, boolean https, Kms kms) {
-        return new SrrrsClient(s3, false, https, kms, SINGLE_COPY_LIMIT);
+    public static SrrrsClient create(S3Client s3, boolean https, Kms kms, KekAllowList allowed) {
+        return new SrrrsClient(s3, false, https, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT);
     }
 
-    /** As {@link #create(StoreConfig, Kms)}, copying part by part above {@code singleCopyLimit} (tests). */
-    static SrrrsClient create(StoreConfig store, Kms kms, long singleCopyLimit) {
-        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, singleCopyLimit);
+    /** As {@link #create(StoreConfig, Kms, KekAllowList)}, copying part by part above {@code singleCopyLimit} (tests). */
+    static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed, long singleCopyLimit) {
+        return new SrrrsClient(StoreClients.s3(store), true, store.isHttps(), kms, allowed, singleCopyLimit);
     }
 
     // ---- reading --------------------------------------------------------------------------------
@@ -145,16 +149,32 @@ public final class SrrrsClient implements AutoCloseable {
 
     /**
      * Plaintext bytes {@code [offset, offset + length)} (clamped to the object's end): one ranged
-     * GET of just the segments that hold them, each authenticated.
+     * GET of just the segments that hold them, each authenticated. The object's length is taken
+     * from its HEAD: a range that does not reach the final segment cannot tell that the object was
+     * cut short; {@link #openRange(String, String, long, long, boolean)} can.
      */
     public InputStream openRange(String bucket, String key, long offset, long length) throws IOException, KmsException {
+        return openRange(bucket, key, offset, length, false);
+    }
+
+    /**
+     * As {@link #openRange(String, String, long, long)}; with {@code proveLength}, first one more
+     * small GET of the final segment, authenticated as the final one, so that a truncated or
+     * extended object is refused ({@code TRUNCATED}, {@code EXTENDED}, {@code SEGMENT_MODIFIED})
+     * whichever range is asked for.
+     */
+    public InputStream openRange(String bucket, String key, long offset, long length, boolean proveLength)
+            throws IOException, KmsException {
         ObjectIdentity id = new ObjectIdentity(bucket, key);
         Described d = describe(id);
         ObjectDecryptor dec = decryptor(d.info);
         try {
             SseC sse = d.info.sseC() ? sseC(dec) : null;
-            InputStream range = dec.decryptRange(new S3CiphertextSource(s3, bucket, key, d.info.objectLength(), sse),
-                    offset, length);
+            S3CiphertextSource source = new S3CiphertextSource(s3, bucket, key, d.info.objectLength(), sse);
+            if (proveLength) {
+                dec.verifyFinalSegment(source);
+            }
+            InputStream range = dec.decryptRange(source, offset, length);
             return closingBoth(range, dec);
         } catch (IOException | RuntimeException e) {
             dec.close();
@@ -175,8 +195,12 @@ public final class SrrrsClient implements AutoCloseable {
      * Moves the object's DEK under {@code targetKek} (an alias or id) with the KMS's rewrap and
      * replaces the object's metadata with a server-side copy onto itself: no data is downloaded
      * and the ciphertext does not change. For an SSE-C object the copy carries the copy-source
-     * SSE-C headers, and its metadata companion is updated after the copy succeeded.
+     * SSE-C headers, and its metadata companion is updated after the copy succeeded. Every copy
+     * is conditional on the ETag the HEAD saw, so a version written meanwhile is never given this
+     * one's header and wrapped DEK. Both the object's KEK and the target must be allowed.
      *
+     * @throws RewrapConflictException the object (or its companion) changed between the HEAD and the copy
+     * @throws KekNotAllowedException  the object's KEK or the target is not allowed; nothing was changed
      * @throws StoreException {@link StoreException.Kind#SSE_C_REJECTED} where the store can copy an
      *                        SSE-C object server-side neither whole (CopyObject; Ceph RGW 16 answers
      *                        501) nor part by part (UploadPartCopy, which Ceph RGW 16 does)
@@ -184,7 +208,13 @@ public final class SrrrsClient implements AutoCloseable {
     public ObjectInfo rewrap(String bucket, String key, String targetKek) throws IOException, KmsException {
         ObjectIdentity id = new ObjectIdentity(bucket, key);
         Described d = describe(id);
+        checkKek(id, d.info.metadata().wrappedDek().kek());
         KekId target = kms.resolve(targetKek);
+        if (!allowed.allows(target, kms)) {
+            throw new KekNotAllowedException("rewrap target KEK " + target.value() + " is not allowed by "
+                    + KekAllowList.KEY + (allowed.accounts().isEmpty() ? "" : " and " + KekAllowList.ACCOUNTS_KEY)
+                    + "; nothing was changed");
+        }
         WrappedDek rewrapped = kms.rewrap(d.info.metadata().wrappedDek(), d.info.metadata().context(), target);
         ObjectMetadata updated = d.info.metadata().withWrappedDek(rewrapped);
         Map<String, String> metadata = new HashMap<>(d.info.userMetadata());
@@ -195,105 +225,28 @@ public final class SrrrsClient implements AutoCloseable {
                 sse = sseC(dec);
             }
         }
-        if (d.info.objectLength() <= singleCopyLimit) {
-            try {
-                copyOntoItself(id, metadata, d.info.contentType(), sse);
-            } catch (StoreException e) {
-                if (sse == null || e.kind() != StoreException.Kind.SSE_C_REJECTED) {
-                    throw e;
-                }
-                // Ceph RGW 16 cannot CopyObject from an SSE-C source (501) but does UploadPartCopy.
-                copyPartByPart(id, metadata, d.info.contentType(), sse, d.info.objectLength());
-            }
-        } else {
-            copyPartByPart(id, metadata, d.info.contentType(), sse, d.info.objectLength());
-        }
+        beforeCopy.run();
+        copy.object(id, d.etag, d.info.objectLength(), metadata, d.info.contentType(), sse);
         if (d.info.sseC()) {
-            String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + key;
-            try {
-                s3.putObject(b -> b.bucket(bucket).key(companion).metadata(updated.toMap())
-                        .contentType("application/x-srrrs-metadata"), RequestBody.empty());
-            } catch (SdkException e) {
-                throw StoreException.classify("PutObject (SSE-C metadata companion)", bucket, companion, e, false);
-            }
+            copy.companion(new ObjectIdentity(bucket, ObjectMetadata.SSE_C_COMPANION_PREFIX + key), d.companion.eTag(),
+                    d.companion.lastModified(), d.companion.metadata().get(ObjectMetadata.HEADER), updated.toMap());
         }
         return new ObjectInfo(id, d.info.objectLength(), d.info.plaintextLength(), updated, d.info.contentType(),
                 d.info.userMetadata());
     }
 
-    private void copyOntoItself(ObjectIdentity id, Map<String, String> metadata, String contentType, SseC sse) {
-        try {
-            s3.copyObject(b -> {
-                b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
-                        .metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(contentType);
-                if (sse != null) {
-                    b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
-                            .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
-                            .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
-                            .sseCustomerKeyMD5(sse.keyMd5Base64());
-                }
-            });
-        } catch (SdkException e) {
-            throw copyFailure("CopyObject", id, e, sse != null);
-        }
-    }
-
-    private void copyPartByPart(ObjectIdentity id, Map<String, String> metadata, String contentType, SseC sse,
-                                long length) {
-        String uploadId;
-        try {
-            uploadId = s3.createMultipartUpload(b -> {
-                b.bucket(id.bucket()).key(id.key()).metadata(metadata).contentType(contentType);
-                withSseC(sse, b::sseCustomerAlgorithm, b::sseCustomerKey, b::sseCustomerKeyMD5);
-            }).uploadId();
-        } catch (SdkException e) {
-            throw copyFailure("CreateMultipartUpload", id, e, sse != null);
-        }
-        try {
-            List<CompletedPart> parts = new ArrayList<>();
-            long partSize = Math.max(5L * 1024 * 1024, Math.min(COPY_PART_SIZE, singleCopyLimit));
-            for (long start = 0; start < length; start += partSize) {
-                long end = Math.min(length, start + partSize) - 1;
-                int number = parts.size() + 1;
-                long from = start;
-                String etag = s3.uploadPartCopy(b -> {
-                    b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
-                            .uploadId(uploadId).partNumber(number).copySourceRange("bytes=" + from + "-" + end);
-                    if (sse != null) {
-                        b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
-                                .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
-                                .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
-                                .sseCustomerKeyMD5(sse.keyMd5Base64());
-                    }
-                }).copyPartResult().eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-            }
-            s3.completeMultipartUpload(b -> b.bucket(id.bucket()).key(id.key()).uploadId(uploadId)
-                    .multipartUpload(m -> m.parts(parts)));
-        } catch (SdkException e) {
-            try {
-                s3.abortMultipartUpload(b -> b.bucket(id.bucket()).key(id.key()).uploadId(uploadId));
-            } catch (SdkException ignored) {
-                // the failure below is what matters
-            }
-            throw copyFailure("UploadPartCopy", id, e, sse != null);
-        }
-    }
-
-    static StoreException copyFailure(String operation, ObjectIdentity id, SdkException e, boolean sseC) {
-        StoreException failure = StoreException.classify(operation, id.bucket(), id.key(), e, false);
-        if (sseC && e instanceof S3Exception s3e && s3e.statusCode() == 501) {
-            return new StoreException(StoreException.Kind.SSE_C_REJECTED, failure.getMessage()
-                    + ". This store cannot copy an SSE-C object server-side, so its DEK cannot be rewrapped "
-                    + "without downloading the object; nothing was changed.", e);
-        }
-        return failure;
+    /** Test hook: runs between the rewrap's HEAD and its copy (to make a new version land there). */
+    void beforeCopy(Runnable hook) {
+        beforeCopy = Objects.requireNonNull(hook, "hook");
     }
 
     // ---- internals ------------------------------------------------------------------------------
 
-    /** An object's info; for SSE-C objects found through their metadata companion. */
-    private record Described(ObjectInfo info) {
+    /**
+     * An object's info (for SSE-C objects found through their metadata companion) and the ETags
+     * its HEADs saw, which a rewrap's copies are conditional on.
+     */
+    private record Described(ObjectInfo info, String etag, HeadObjectResponse companion) {
     }
 
     private Described describe(ObjectIdentity id) throws IOException, KmsException {
@@ -309,7 +262,7 @@ public final class SrrrsClient implements AutoCloseable {
             throw StoreException.classify("HeadObject", id.bucket(), id.key(), e, false);
         }
         ObjectMetadata metadata = ObjectMetadata.fromMap(head.metadata());
-        return new Described(info(id, head, metadata));
+        return new Described(info(id, head, metadata), head.eTag(), null);
     }
 
     /** A HEAD refused without an SSE-C key: read the companion, derive the key, HEAD again with it. */
@@ -346,7 +299,7 @@ public final class SrrrsClient implements AutoCloseable {
                 throw CiphertextException.of(CiphertextException.Failure.HEADER_MISMATCH,
                         "the SSE-C metadata companion describes another object than s3://" + id);
             }
-            return new Described(info(id, head, own));
+            return new Described(info(id, head, own), head.eTag(), meta);
         }
     }
 
@@ -367,11 +320,32 @@ public final class SrrrsClient implements AutoCloseable {
         return new ObjectInfo(id, length, plaintext, metadata, contentType, Map.copyOf(user));
     }
 
+    /**
+     * Every unwrap goes through here, in the order of docs/FORMAT.md §11 (KMS type, allow-list,
+     * unwrap, key checks): the object's KEK is checked before the KMS hears of it.
+     */
     private ObjectDecryptor decryptor(ObjectInfo info) throws IOException, KmsException {
-        ObjectMetadata m = info.metadata();
-        try (DataKey dek = kms.unwrap(m.wrappedDek(), m.context())) {
-            return ObjectDecryptor.open(m.header(), dek, info.identity(), m.context());
+        try {
+            return ObjectDecryptor.open(info.metadata(), info.identity(), kms, allowed);
+        } catch (KekNotAllowedException e) {
+            throw notAllowed(info.identity(), info.metadata().wrappedDek().kek());
         }
+    }
+
+    /**
+     * Refuses an object whose {@code srrrs-kek-id} is not allowed: whoever can write to the bucket
+     * could otherwise point this reader's KMS calls at a key of their own.
+     */
+    private void checkKek(ObjectIdentity id, KekId kek) throws KmsException {
+        if (!allowed.allows(kek, kms)) {
+            throw notAllowed(id, kek);
+        }
+    }
+
+    private KekNotAllowedException notAllowed(ObjectIdentity id, KekId kek) {
+        return new KekNotAllowedException("s3://" + id + " is under KEK " + kek.value() + ", which "
+                + KekAllowList.KEY + (allowed.accounts().isEmpty() ? "" : " or " + KekAllowList.ACCOUNTS_KEY)
+                + " does not allow: not opened, no KMS call made with it");
     }
 
     private SseC sseC(ObjectDecryptor dec) {

@@ -15,9 +15,12 @@ import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
+import io.srrrs.crypto.kms.KekAllowList;
+import io.srrrs.crypto.kms.KekNotAllowedException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -78,6 +81,9 @@ class BadInputCatalogueTest {
     static KmsStack kms;
     static SrrrsClient client;
 
+    /** The KEKs this catalogue's readers open: its own, and a pattern for KEKs the KMS does not have. */
+    static final KekAllowList ALLOWED = KekAllowList.parse("orders,paused,gone-*", "");
+
     @BeforeAll
     static void start() throws Exception {
         ca = LocalCa.createOrLoad(dir.resolve("ca"));
@@ -88,7 +94,7 @@ class BadInputCatalogueTest {
         keystore.createKek("orders");
         keystore.createKek("paused");
         kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
-        client = SrrrsClient.create(store(), kms.kms());
+        client = SrrrsClient.create(store(), kms.kms(), ALLOWED);
     }
 
     static StoreConfig store() {
@@ -285,9 +291,21 @@ class BadInputCatalogueTest {
     void aKmsTypeOrKekIdTheReaderDoesNotHaveIsRefused() throws Exception {
         Written w = write("kek/x.bin", payload(300), "orders", false);
         put("kek/x.bin", w.body, with(w.metadata, ObjectMetadata.KMS, "vault"));
-        assertThat(refused("kek/x.bin", InvalidWrappedKeyException.class)).hasMessageContaining("vault");
-        put("kek/x.bin", w.body, with(w.metadata, ObjectMetadata.KEK_ID, "no-such-kek"));
-        assertThat(refused("kek/x.bin", UnknownKeyException.class)).hasMessageContaining("no-such-kek");
+        // docs/FORMAT.md §11 step 3: a KMS type that is not the reader's is named before any KMS call.
+        assertThat(refused("kek/x.bin", UnsupportedFormatException.class)).hasMessageContaining("vault")
+                .satisfies(e -> assertThat(e.failure()).isEqualTo(Failure.UNKNOWN_KMS));
+        put("kek/x.bin", w.body, with(w.metadata, ObjectMetadata.KEK_ID, "gone-kek"));
+        assertThat(refused("kek/x.bin", UnknownKeyException.class)).hasMessageContaining("gone-kek");
+    }
+
+    @Test
+    void aKekTheAllowListDoesNotNameIsRefusedBeforeTheKmsIsAsked() throws Exception {
+        Written w = write("kek/intruder.bin", payload(300), "orders", false);
+        put("kek/intruder.bin", w.body, with(w.metadata, ObjectMetadata.KEK_ID, "intruder"));
+        long unwraps = kms.kmsCalls().calls(MeteredKms.Operation.UNWRAP);
+        assertThat(refused("kek/intruder.bin", KekNotAllowedException.class)).hasMessageContaining("intruder")
+                .hasMessageContaining(KekAllowList.KEY).hasMessageContaining("s3://data/kek/intruder.bin");
+        assertThat(kms.kmsCalls().calls(MeteredKms.Operation.UNWRAP)).as("unwraps").isEqualTo(unwraps);
     }
 
     @Test
@@ -295,7 +313,7 @@ class BadInputCatalogueTest {
         write("paused/x.bin", payload(300), "paused", false);
         keystore.disable("paused");
         try (KmsStack fresh = KmsStack.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
-                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms())) {
+                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "paused/x.bin")).isInstanceOf(KeyDisabledException.class);
         } finally {
             keystore.enable("paused");
@@ -392,7 +410,7 @@ class BadInputCatalogueTest {
         byte[] plaintext = payload(9000);
         Written w = writeSseC("ssec/ok.bin", plaintext);
         SseCStore store = new SseCStore(admin, "ssec/ok.bin", w.sseCKey);
-        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms())) {
+        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms(), ALLOWED)) {
             assertThat(reader.readAll("data", "ssec/ok.bin")).isEqualTo(plaintext);
             assertThat(reader.inspect("data", "ssec/ok.bin").sseC()).isTrue();
         }
@@ -403,7 +421,7 @@ class BadInputCatalogueTest {
     void sseCIsNeverSentOverPlainHttp() throws Exception {
         Written w = writeSseC("ssec/http.bin", payload(1000));
         SseCStore store = new SseCStore(admin, "ssec/http.bin", w.sseCKey);
-        try (SrrrsClient reader = SrrrsClient.create(store.client(), false, kms.kms())) {
+        try (SrrrsClient reader = SrrrsClient.create(store.client(), false, kms.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "ssec/http.bin"))
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.PERMANENT))
                     .hasMessageContaining("plain http");
@@ -419,7 +437,7 @@ class BadInputCatalogueTest {
         byte[] other = new byte[32];
         RANDOM.nextBytes(other);
         SseCStore store = new SseCStore(admin, "ssec/wrong.bin", other);
-        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms())) {
+        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "ssec/wrong.bin"))
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.PERMANENT))
                     .hasMessageContaining("403");
@@ -436,7 +454,7 @@ class BadInputCatalogueTest {
         admin.putObject(b -> b.bucket("data").key(ObjectMetadata.SSE_C_COMPANION_PREFIX + "ssec/moved.bin").metadata(stale),
                 RequestBody.empty());
         SseCStore store = new SseCStore(admin, "ssec/moved.bin", null); // the store takes the key the stale companion gives
-        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms())) {
+        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "ssec/moved.bin"))
                     .isInstanceOfSatisfying(TamperedObjectException.class,
                             e -> assertThat(e.failure()).isEqualTo(Failure.HEADER_MISMATCH));
@@ -447,7 +465,7 @@ class BadInputCatalogueTest {
     void anSseCObjectWithoutItsCompanionIsTheStoresRefusal() throws Exception {
         Written w = write("ssec/lonely.bin", payload(1000), "orders", true);
         SseCStore store = new SseCStore(admin, "ssec/lonely.bin", w.sseCKey);
-        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms())) {
+        try (SrrrsClient reader = SrrrsClient.create(store.client(), true, kms.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "ssec/lonely.bin"))
                     .isInstanceOfSatisfying(StoreException.class, e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.PERMANENT))
                     .hasMessageContaining("400");

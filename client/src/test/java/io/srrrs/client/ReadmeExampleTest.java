@@ -2,6 +2,7 @@ package io.srrrs.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsStack;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -57,18 +58,23 @@ class ReadmeExampleTest {
             String secretKey = s3proxy.secretKey();
             ByteArrayOutputStream destination = new ByteArrayOutputStream();
             byte[] page;
+            byte[] proven;
             ObjectInfo info;
 
             // --- README begins ("keks.p12" etc. → files in the test's directory) ---
             KmsStack kms = KmsConfig.stack(Map.of("kms.type", "local", "kms.local.keystore", dir.resolve("keks.p12").toString(),
                     "kms.local.password.file", dir.resolve("keks.password").toString()));
             StoreConfig store = StoreConfig.of(endpoint, accessKey, secretKey, dir.resolve("ca/truststore.p12"));
-            try (SrrrsClient client = SrrrsClient.create(store, kms.kms())) {
+            KekAllowList allowed = KekAllowList.parse("orders,orders-2027", "");   // srrrs.kek.allowed
+            try (SrrrsClient client = SrrrsClient.create(store, kms.kms(), allowed)) {
                 try (InputStream in = client.open("invoices", "2026/11/001.pdf")) {   // verified plaintext, constant memory
                     in.transferTo(destination);
                 }
                 try (InputStream in = client.openRange("invoices", "2026/11/001.pdf", 1_048_576, 4096)) {
                     page = in.readAllBytes();                                        // one ranged GET, 1 segment
+                }
+                try (InputStream in = client.openRange("invoices", "2026/11/001.pdf", 0, 4096, true)) {
+                    proven = in.readAllBytes();                     // + one GET of the final segment: length proven
                 }
                 info = client.inspect("invoices", "2026/11/001.pdf");               // header and metadata only
                 client.rewrap("invoices", "2026/11/001.pdf", "orders-2027");         // new KEK, no download
@@ -76,9 +82,10 @@ class ReadmeExampleTest {
             // --- README ends ---
 
             assertThat(destination.toByteArray()).isEqualTo(original);
+            assertThat(proven).isEqualTo(Arrays.copyOf(original, 4096));
             assertThat(page).isEqualTo(Arrays.copyOfRange(original, 1_048_576, 1_048_576 + 4096));
             assertThat(info.plaintextLength()).isEqualTo(original.length);
-            try (SrrrsClient fresh = SrrrsClient.create(store, kms.kms())) {
+            try (SrrrsClient fresh = SrrrsClient.create(store, kms.kms(), allowed)) {
                 assertThat(fresh.inspect("invoices", "2026/11/001.pdf").metadata().wrappedDek().kek())
                         .isEqualTo(kms.kms().resolve("orders-2027"));
                 assertThat(fresh.readAll("invoices", "2026/11/001.pdf")).isEqualTo(original);

@@ -12,6 +12,7 @@ import io.srrrs.crypto.TamperedObjectException;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsStack;
@@ -47,6 +48,7 @@ class SrrrsClientTest {
 
     static final EncryptionContext CONTEXT = EncryptionContext.of("tenant", "acme");
     static final SecureRandom RANDOM = new SecureRandom();
+    static final KekAllowList ALLOWED = KekAllowList.parse("orders,archive,doomed", "");
 
     @TempDir
     static Path dir;
@@ -68,7 +70,7 @@ class SrrrsClientTest {
         keystore.createKek("archive");
         keystore.createKek("doomed");
         kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
-        client = SrrrsClient.create(store(), kms.kms());
+        client = SrrrsClient.create(store(), kms.kms(), ALLOWED);
     }
 
     static StoreConfig store() {
@@ -202,7 +204,7 @@ class SrrrsClientTest {
     void objectsLargerThanOneCopyAreRewrappedPartByPart() throws Exception {
         byte[] plaintext = payload(12 * 1024 * 1024);
         write("rewrap/big.bin", plaintext, "orders");
-        try (SrrrsClient small = SrrrsClient.create(store(), kms.kms(), 5L * 1024 * 1024)) {
+        try (SrrrsClient small = SrrrsClient.create(store(), kms.kms(), ALLOWED, 5L * 1024 * 1024)) {
             small.rewrap("data", "rewrap/big.bin", "archive");
         }
         assertThat(client.inspect("data", "rewrap/big.bin").metadata().wrappedDek().kek()).isEqualTo(new KekId("archive"));
@@ -216,11 +218,11 @@ class SrrrsClientTest {
         // store's answer where neither works (501 to the copy) is made here.
         S3Exception notImplemented = (S3Exception) S3Exception.builder().statusCode(501)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("NotImplemented").build()).build();
-        StoreException sseC = SrrrsClient.copyFailure("UploadPartCopy", new ObjectIdentity("data", "k"), notImplemented, true);
+        StoreException sseC = ConditionalCopy.copyFailure("UploadPartCopy", new ObjectIdentity("data", "k"), notImplemented, true);
         assertThat(sseC.kind()).isEqualTo(StoreException.Kind.SSE_C_REJECTED);
         assertThat(sseC.getMessage()).contains("UploadPartCopy s3://data/k -> 501 NotImplemented")
                 .contains("cannot copy an SSE-C object server-side").contains("nothing was changed");
-        StoreException plain = SrrrsClient.copyFailure("CopyObject", new ObjectIdentity("data", "k"), notImplemented, false);
+        StoreException plain = ConditionalCopy.copyFailure("CopyObject", new ObjectIdentity("data", "k"), notImplemented, false);
         assertThat(plain.kind()).isNotEqualTo(StoreException.Kind.SSE_C_REJECTED);
     }
 
@@ -243,7 +245,7 @@ class SrrrsClientTest {
         keystore.destroy("doomed");
         // A reader that had unwrapped the DEK keeps it for its unwrap cache's TTL; a new reader cannot.
         try (KmsStack fresh = KmsStack.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
-                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms())) {
+                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "shred/doomed.bin")).isInstanceOf(UnknownKeyException.class)
                     .hasMessageContaining("doomed");
             assertThat(reader.readAll("data", "shred/kept.bin")).hasSize(100);

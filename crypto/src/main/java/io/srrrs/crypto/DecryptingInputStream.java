@@ -25,7 +25,9 @@ public final class DecryptingInputStream extends InputStream {
     private byte[] ptBuffer; // allocated on the first read smaller than a segment
     private int ptPos;
     private int ptLen;
-    private int carry = -1;
+    /** Up to a tag's worth of bytes read past a full segment, to learn whether it is physically last. */
+    private final byte[] carry = new byte[FormatV1.TAG_LENGTH];
+    private int carryLen;
     private long index;
     private boolean finalSegmentRead;
     private boolean closed;
@@ -78,31 +80,33 @@ public final class DecryptingInputStream extends InputStream {
 
     /** Reads, authenticates and decrypts the next segment into {@code out}; returns its length. */
     private int nextSegment(byte[] out, int outOff) throws IOException {
-        int n = 0;
-        if (carry >= 0) {
-            ctBuffer[0] = (byte) carry;
-            carry = -1;
-            n = 1;
-        }
+        int n = carryLen;
+        System.arraycopy(carry, 0, ctBuffer, 0, carryLen);
+        carryLen = 0;
         n += ciphertext.readNBytes(ctBuffer, n, ctBuffer.length - n);
-        boolean physicallyLast = n < ctBuffer.length || !hasMore();
         if (n == 0) {
             // Only reachable for segment 0: later segments are read only after data was seen.
             throw CiphertextException.of(Failure.TRUNCATED, "object ends right after its header, before segment 0");
         }
+        boolean physicallyLast = n < ctBuffer.length || !hasMore();
         int plain = opener.open(index, physicallyLast, -1, ctBuffer, 0, n, out, outOff);
         index++;
         finalSegmentRead = physicallyLast;
         return plain;
     }
 
+    /**
+     * Reads ahead up to 16 bytes after a full segment. None: it was physically last. 1 to 15 and
+     * then the end: the §5 length rule refuses the object as {@code TRUNCATED} (a tail too short for
+     * a tag), before that segment is decrypted, as a reader that knows the length does.
+     */
     private boolean hasMore() throws IOException {
-        int b = ciphertext.read();
-        if (b < 0) {
-            return false;
+        carryLen = ciphertext.readNBytes(carry, 0, carry.length);
+        if (carryLen > 0 && carryLen < FormatV1.TAG_LENGTH) {
+            throw CiphertextException.of(Failure.TRUNCATED, "object ends " + carryLen + " bytes into segment "
+                    + (index + 1) + ", inside its tag (cut short, or 1-15 bytes appended)");
         }
-        carry = b;
-        return true;
+        return carryLen > 0;
     }
 
     @Override

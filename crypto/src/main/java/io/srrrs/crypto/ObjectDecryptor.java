@@ -10,6 +10,10 @@ import io.srrrs.crypto.internal.ObjectKeys;
 import io.srrrs.crypto.internal.SegmentCipher;
 import io.srrrs.crypto.internal.SegmentOpener;
 import io.srrrs.crypto.kms.DataKey;
+import io.srrrs.crypto.kms.KekAllowList;
+import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.crypto.kms.WrappedDek;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -48,6 +52,27 @@ public final class ObjectDecryptor implements AutoCloseable {
         return new ObjectDecryptor(header, ObjectKeys.deriveAndVerify(dek.material(), header, identity, context));
     }
 
+    /**
+     * Steps 3 to 6 of a read (docs/FORMAT.md §11), in that order: {@code srrrs-kms} must be the
+     * reader's KMS type ({@code UNKNOWN_KMS}); {@code srrrs-kek-id} must be on {@code allowed}
+     * ({@link io.srrrs.crypto.kms.KekNotAllowedException}, before any KMS call with it); the KMS
+     * unwraps the DEK under the metadata's context; then the §4 checks. The DEK is closed here.
+     */
+    public static ObjectDecryptor open(ObjectMetadata metadata, ObjectIdentity identity, Kms kms,
+                                       KekAllowList allowed) throws CiphertextException, KmsException {
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(allowed, "allowed");
+        WrappedDek wrapped = metadata.wrappedDek();
+        if (!wrapped.kms().equals(kms.type())) {
+            throw CiphertextException.of(Failure.UNKNOWN_KMS, "the DEK was wrapped by KMS type '" + wrapped.kms()
+                    + "'; this reader uses '" + kms.type() + "'");
+        }
+        allowed.check(wrapped.kek(), kms);
+        try (DataKey dek = kms.unwrap(wrapped, metadata.context())) {
+            return open(metadata.header(), dek, identity, metadata.context());
+        }
+    }
+
     public FormatHeader header() {
         return header;
     }
@@ -82,16 +107,21 @@ public final class ObjectDecryptor implements AutoCloseable {
 
     /**
      * Plaintext bytes {@code [offset, offset + length)} (clamped to the object's end), fetching and
-     * authenticating only the segments that hold them: one range request to {@code source}.
+     * authenticating only the segments that hold them: one range request to {@code source}. The
+     * object length comes from {@code source} (a HEAD): a range that does not reach the final
+     * segment proves nothing about truncation or extension (docs/FORMAT.md §5.2).
+     *
+     * @throws InvalidRangeException a negative offset or length, or an offset beyond the plaintext
      */
     public InputStream decryptRange(CiphertextSource source, long offset, long length) throws IOException {
         if (offset < 0 || length < 0) {
-            throw new IllegalArgumentException("offset and length must not be negative");
+            throw CiphertextException.of(Failure.INVALID_RANGE, "offset and length must not be negative");
         }
         long objectLength = source.length();
         long plaintextLength = layout.plaintextLength(objectLength);
         if (offset > plaintextLength) {
-            throw new IllegalArgumentException("offset " + offset + " is beyond the plaintext length " + plaintextLength);
+            throw CiphertextException.of(Failure.INVALID_RANGE,
+                    "offset " + offset + " is beyond the plaintext length " + plaintextLength);
         }
         long end = Math.min(plaintextLength, offset + Math.min(length, Long.MAX_VALUE - offset));
         if (end == offset) {
@@ -105,6 +135,52 @@ public final class ObjectDecryptor implements AutoCloseable {
         long ctEnd = Math.min(objectLength, layout.segmentOffset(lastNeeded + 1));
         InputStream ct = source.open(ctStart, ctEnd);
         return new RangeStream(ct, opener(), s, first, lastNeeded, segmentCount, offset - first * s, end - offset);
+    }
+
+    /**
+     * Proves the object's length as {@code source} reports it (for a ranged read, which otherwise
+     * trusts it): one range request for the final segment, authenticated as segment {@code n-1}
+     * with {@code last = 1}. Fails as a whole read would name it: {@code TRUNCATED} when it is not
+     * the final segment, {@code EXTENDED} (one more request, only on failure) when segment
+     * {@code n-2} is the final one, else {@code SEGMENT_MODIFIED} or {@code SEGMENT_OUT_OF_ORDER}.
+     */
+    public void verifyFinalSegment(CiphertextSource source) throws IOException {
+        long objectLength = source.length();
+        layout.plaintextLength(objectLength); // the length rule first, as a whole read applies it
+        long n = layout.physicalSegmentCount(objectLength);
+        SegmentOpener opener = opener();
+        byte[] ct = new byte[layout.ciphertextSegmentSize()];
+        byte[] pt = new byte[header.segmentSize()];
+        CiphertextException finalFailure = null;
+        try {
+            for (long index = n - 1; index >= Math.max(0, n - 2); index--) {
+                boolean last = index == n - 1;
+                long start = layout.segmentOffset(index);
+                int expected = (int) (Math.min(objectLength, layout.segmentOffset(index + 1)) - start);
+                int got;
+                try (InputStream in = source.open(start, start + expected)) {
+                    got = in.readNBytes(ct, 0, expected);
+                }
+                if (got < expected) {
+                    throw CiphertextException.of(Failure.TRUNCATED, "the store returned " + got + " bytes for segment "
+                            + index + ", fewer than its length");
+                }
+                try {
+                    opener.open(index, last, n, ct, 0, got, pt, 0);
+                    if (last) {
+                        return;
+                    }
+                } catch (CiphertextException e) {
+                    if (!last || n < 2 || e.failure() == Failure.TRUNCATED) {
+                        throw e;
+                    }
+                    finalFailure = e; // EXTENDED or not: segment n-2 says whether it is the final one
+                }
+            }
+            throw finalFailure;
+        } finally {
+            Arrays.fill(pt, (byte) 0);
+        }
     }
 
     private SegmentOpener opener() {

@@ -32,6 +32,8 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
      * non-SSE-C object at this prefix + the object's key (docs/FORMAT.md §8).
      */
     public static final String SSE_C_COMPANION_PREFIX = ".srrrs-meta/";
+    /** The {@code srrrs-kms} values format v1 defines (docs/FORMAT.md §6); any other is {@code UNKNOWN_KMS}. */
+    public static final java.util.List<String> KNOWN_KMS_TYPES = java.util.List.of("local", "pkcs11", "aws-kms", "vault");
     /** Every metadata key of ours starts with this; others are the producer's own labels. */
     public static final String PREFIX = "srrrs-";
 
@@ -91,7 +93,8 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
      * producer labels beside ours are ignored.
      *
      * @throws NotEncryptedException   no {@code srrrs-header}: not an SRRRS object
-     * @throws CiphertextException     unknown version or algorithm, or a malformed field
+     * @throws CiphertextException     unknown version, algorithm or KMS type, or a malformed field, named
+     *                                 as docs/FORMAT.md §11 step 1 orders them
      */
     public static ObjectMetadata fromMap(Map<String, String> metadata) throws CiphertextException {
         Map<String, String> m = new LinkedHashMap<>();
@@ -105,23 +108,31 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         String kms = require(m, KMS);
         String kek = require(m, KEK_ID);
         String wrapped = require(m, WRAPPED_DEK);
+        if (!kms.matches("[a-z0-9-]{1,16}")) {
+            throw CiphertextException.of(Failure.MALFORMED_METADATA, KMS + " must be 1-16 of [a-z0-9-]");
+        }
+        if (!KNOWN_KMS_TYPES.contains(kms)) {
+            throw CiphertextException.of(Failure.UNKNOWN_KMS, KMS + " '" + kms + "' is not a KMS type of format v1 "
+                    + KNOWN_KMS_TYPES);
+        }
+        byte[] blob = FormatHeader.decodeCanonicalBase64(wrapped, WRAPPED_DEK);
         try {
-            WrappedDek dek = new WrappedDek(kms, new KekId(kek), Base64.getDecoder().decode(wrapped));
+            WrappedDek dek = new WrappedDek(kms, new KekId(kek), blob);
             String ctx = m.getOrDefault(CONTEXT, "");
             String sseC = m.get(SSE_C);
             if (sseC != null && !sseC.equals("AES256")) {
-                throw CiphertextException.of(Failure.MALFORMED_HEADER, SSE_C + " must be AES256");
+                throw CiphertextException.of(Failure.MALFORMED_METADATA, SSE_C + " must be AES256");
             }
             return new ObjectMetadata(parsed, dek, EncryptionContext.fromMetadataValue(ctx), sseC != null);
         } catch (IllegalArgumentException e) {
-            throw CiphertextException.of(Failure.MALFORMED_HEADER, "malformed srrrs-* metadata: " + e.getMessage());
+            throw CiphertextException.of(Failure.MALFORMED_METADATA, "malformed srrrs-* metadata: " + e.getMessage());
         }
     }
 
     private static String require(Map<String, String> m, String key) throws CiphertextException {
         String v = m.get(key);
         if (v == null || v.isEmpty()) {
-            throw CiphertextException.of(Failure.MALFORMED_HEADER, "object metadata has no " + key);
+            throw CiphertextException.of(Failure.MALFORMED_METADATA, "object metadata has no " + key);
         }
         return v;
     }

@@ -146,9 +146,9 @@ class BadInputCatalogueTest {
         byte[] v2 = header.clone();
         v2[5] = 2;
         assertThat(refusal(() -> ObjectMetadata.fromMap(metadataWith(ObjectMetadata.HEADER, short129))).failure())
-                .isEqualTo(Failure.TRUNCATED);
+                .isEqualTo(Failure.MALFORMED_METADATA);
         assertThat(refusal(() -> ObjectMetadata.fromMap(metadataWith(ObjectMetadata.HEADER, long131))).failure())
-                .isEqualTo(Failure.MALFORMED_HEADER);
+                .isEqualTo(Failure.MALFORMED_METADATA);
         assertThat(refusal(() -> ObjectMetadata.fromMap(metadataWith(ObjectMetadata.HEADER, plain))))
                 .isInstanceOf(NotEncryptedException.class);
         assertThat(refusal(() -> ObjectMetadata.fromMap(metadataWith(ObjectMetadata.HEADER,
@@ -170,7 +170,7 @@ class BadInputCatalogueTest {
         for (Map.Entry<String, String> c : cases.entrySet()) {
             String key = c.getKey().replace("#2", "");
             CiphertextException e = refusal(() -> ObjectMetadata.fromMap(metadataWith(key, c.getValue())));
-            assertThat(e.failure()).as("%s = %s", key, c.getValue()).isEqualTo(Failure.MALFORMED_HEADER);
+            assertThat(e.failure()).as("%s = %s", key, c.getValue()).isEqualTo(Failure.MALFORMED_METADATA);
         }
     }
 

@@ -165,8 +165,8 @@ final class FormatFuzzHarness {
                     try {
                         dec.decryptRange(shortSource(object, shortBy), from, length).close();
                         throw new AssertionError("a range starting past the plaintext was not refused");
-                    } catch (IllegalArgumentException documented) {
-                        return; // the documented answer to a caller asking beyond the end
+                    } catch (InvalidRangeException documented) {
+                        return; // the documented answer to a caller asking beyond the end (INVALID_RANGE)
                     }
                 }
                 long released = readAll(dec.decryptRange(shortSource(object, shortBy), from, length), readSize, set,

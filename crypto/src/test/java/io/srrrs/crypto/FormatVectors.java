@@ -153,6 +153,7 @@ final class FormatVectors {
         for (int i = 0; i < CASES.size(); i++) {
             vectors.add(build(i, CASES.get(i), json));
         }
+        root.set("negativeVectors", NegativeVectors.build(json, vectors));
         return root;
     }
 

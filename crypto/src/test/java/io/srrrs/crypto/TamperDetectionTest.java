@@ -175,11 +175,18 @@ class TamperDetectionTest {
     }
 
     @Test
-    void bytesAfterAFullFinalSegmentAreExtension() throws IOException {
+    void oneToFifteenBytesAfterAFullFinalSegmentAreTruncatedByTheLengthRule() throws IOException {
+        // docs/FORMAT.md §5: a tail shorter than a tag is TRUNCATED, whether it was cut or appended;
+        // the streaming reader says so as the length rule does (it used to say EXTENDED).
         byte[] full = TestObjects.encrypt(dek, Arrays.copyOf(plaintext, 2 * S), S);
-        byte[] extended = Arrays.copyOf(full, full.length + 5);
-        CiphertextException e = readWhole(extended);
-        assertThat(e.failure()).isEqualTo(Failure.EXTENDED);
+        for (int extra : new int[] {1, 5, 15}) {
+            byte[] extended = Arrays.copyOf(full, full.length + extra);
+            assertThat(readWhole(extended).failure()).as("+%d bytes", extra).isEqualTo(Failure.TRUNCATED);
+            assertThat(refusal(() -> new io.srrrs.crypto.format.CiphertextLayout(S).plaintextLength(extended.length))
+                    .failure()).isEqualTo(Failure.TRUNCATED);
+        }
+        byte[] sixteen = Arrays.copyOf(full, full.length + 16);
+        assertThat(readWhole(sixteen).failure()).isEqualTo(Failure.EXTENDED);
     }
 
     @Test
@@ -310,15 +317,15 @@ class TamperDetectionTest {
             Map<String, String> m = new LinkedHashMap<>(good.toMap());
             m.remove(drop);
             CiphertextException e = refusal(() -> ObjectMetadata.fromMap(m));
-            assertThat(e.failure()).isEqualTo(Failure.MALFORMED_HEADER);
+            assertThat(e.failure()).isEqualTo(Failure.MALFORMED_METADATA);
             assertThat(e.getMessage()).contains(drop);
         }
         Map<String, String> badContext = new LinkedHashMap<>(good.toMap());
         badContext.put(ObjectMetadata.CONTEXT, "tenant=acme&class=internal"); // not canonical order
-        assertThat(refusal(() -> ObjectMetadata.fromMap(badContext)).failure()).isEqualTo(Failure.MALFORMED_HEADER);
+        assertThat(refusal(() -> ObjectMetadata.fromMap(badContext)).failure()).isEqualTo(Failure.MALFORMED_METADATA);
         Map<String, String> badHeader = new LinkedHashMap<>(good.toMap());
         badHeader.put(ObjectMetadata.HEADER, "not base64 !");
-        assertThat(refusal(() -> ObjectMetadata.fromMap(badHeader)).failure()).isEqualTo(Failure.MALFORMED_HEADER);
+        assertThat(refusal(() -> ObjectMetadata.fromMap(badHeader)).failure()).isEqualTo(Failure.MALFORMED_METADATA);
         // Keys are matched case-insensitively, as HTTP headers are.
         Map<String, String> upper = new LinkedHashMap<>();
         good.toMap().forEach((k, v) -> upper.put(k.toUpperCase(java.util.Locale.ROOT), v));

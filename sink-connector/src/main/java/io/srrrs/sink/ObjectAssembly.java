@@ -1,6 +1,9 @@
 package io.srrrs.sink;
 
+import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.CiphertextLayout;
+import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
 
 import java.util.ArrayList;
@@ -28,6 +31,8 @@ final class ObjectAssembly {
     /** The SSE-C key sealed to this sink, or null for an object without SSE-C. */
     final byte[] sealedSseCKey;
     final PartBuffer part;
+    /** The segment layout the object's header names: what its length must fit. */
+    final CiphertextLayout layout;
     long nextSequence = 1;
     long bytes;
     String uploadId;
@@ -46,6 +51,33 @@ final class ObjectAssembly {
         this.contentType = contentType;
         this.sealedSseCKey = sealedSseCKey;
         this.part = part;
+        this.layout = new CiphertextLayout(metadata.header().segmentSize());
+    }
+
+    /**
+     * A chunk that is not the last must hold whole segments (DECISIONS D3: the topology never
+     * splits one), chunk 0 the header before them; else the object cannot be well formed, and it
+     * is refused before its bytes are buffered.
+     */
+    void requireWholeSegments(long sequence, int length) throws ChunkRefusedException {
+        long body = sequence == 0 ? length - FormatV1.HEADER_LENGTH : length;
+        if (body < 0 || body % layout.ciphertextSegmentSize() != 0) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.LAYOUT_MISMATCH, "chunk " + sequence + " of "
+                    + this + " holds " + length + " bytes, not " + (sequence == 0 ? "the header and " : "")
+                    + "whole segments of " + layout.ciphertextSegmentSize() + " bytes (segment size "
+                    + layout.segmentSize() + ")");
+        }
+    }
+
+    /** The whole object's length must pass docs/FORMAT.md §5's rule for its segment size before it is completed. */
+    void requireLayoutLength(long total) throws ChunkRefusedException {
+        try {
+            layout.plaintextLength(total);
+        } catch (CiphertextException e) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.LAYOUT_MISMATCH, this + " would be " + total
+                    + " bytes, which no object of segment size " + layout.segmentSize() + " has (" + e.failure() + ": "
+                    + e.getMessage() + ")", e);
+        }
     }
 
     boolean sseC() {

@@ -10,27 +10,33 @@ import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.WrappedDek;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Checks an object's chunk 0 (start fields, bucket allow-list, format header, metadata size,
- * SSE-C key) and opens its {@link ObjectAssembly}; anything wrong is a {@link ChunkRefusedException}
+ * Checks an object's chunk 0 (start fields, bucket allow-list, key, format header, metadata names
+ * and size, SSE-C key) and opens its {@link ObjectAssembly}; anything wrong is a {@link ChunkRefusedException}
  * before a byte is uploaded.
  */
 final class ObjectStarter {
 
+    /** The companion prefix as a path segment: keys under it are the sink's own writes only. */
+    private static final String COMPANION_SEGMENT = ObjectMetadata.SSE_C_COMPANION_PREFIX.substring(0,
+            ObjectMetadata.SSE_C_COMPANION_PREFIX.length() - 1);
+
     private final S3SinkConfig config;
-    private final Set<String> buckets;
+    private final BucketAllowList buckets;
     private final MemoryBudget budget;
 
-    /** @param buckets the buckets this connector may write; empty allows any */
-    ObjectStarter(S3SinkConfig config, Set<String> buckets, MemoryBudget budget) {
+    /** @param buckets the buckets this connector may write */
+    ObjectStarter(S3SinkConfig config, BucketAllowList buckets, MemoryBudget budget) {
         this.config = config;
-        this.buckets = Set.copyOf(buckets);
+        this.buckets = buckets;
         this.budget = budget;
     }
 
@@ -41,9 +47,15 @@ final class ObjectStarter {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.NO_START, "chunk 0 of reference " + id
                     + " has no object start");
         }
-        if (!buckets.isEmpty() && !buckets.contains(chunk.bucket())) {
+        if (!buckets.allows(chunk.bucket())) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.BUCKET_NOT_ALLOWED, "bucket '"
                     + ChunkRefusedException.printable(chunk.bucket()) + "' is not in " + S3SinkConfig.BUCKETS + " " + buckets);
+        }
+        if (isCompanionKey(chunk.key())) {
+            // An SSE-C object's companion holds its only readable wrapped DEK: only the sink writes there.
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_KEY, "object key '"
+                    + ChunkRefusedException.printable(chunk.key()) + "' of reference " + id + " is under "
+                    + ObjectMetadata.SSE_C_COMPANION_PREFIX + ", where only the sink writes SSE-C metadata companions");
         }
         ObjectIdentity identity;
         ObjectMetadata metadata;
@@ -66,6 +78,7 @@ final class ObjectStarter {
                     + " does not start with its format header");
         }
         Map<String, String> user = s.userMetadata() == null ? Map.of() : s.userMetadata();
+        requireNoReservedName(user, id);
         Map<String, String> all = new HashMap<>(user);
         all.putAll(metadata.toMap());
         if (ObjectMetadata.byteSize(all) > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
@@ -77,6 +90,37 @@ final class ObjectStarter {
                 : s.contentType();
         return new ObjectAssembly(id, identity, record, now, metadata, user, contentType, sealed,
                 new PartBuffer(budget, config.bufferDir()));
+    }
+
+    /**
+     * Whether a key lands under the companion prefix, however it is spelled: S3 keys are not
+     * paths, but a proxy or store on the way may collapse empty, "." and ".." segments, and one on
+     * a case-insensitive file system may fold case; a real key never needs any of that here.
+     */
+    static boolean isCompanionKey(String key) {
+        Deque<String> segments = new ArrayDeque<>();
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals("..")) {
+                segments.pollLast();
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                segments.addLast(segment);
+            }
+        }
+        return COMPANION_SEGMENT.equalsIgnoreCase(segments.peekFirst());
+    }
+
+    /**
+     * Producer metadata names are refused up front by the topology; here again, in any case, as
+     * S3 folds names to lower case: {@code SRRRS-Kek-Id} would otherwise sit beside (or replace) ours.
+     */
+    private static void requireNoReservedName(Map<String, String> user, String id) throws ChunkRefusedException {
+        for (String name : user.keySet()) {
+            if (name != null && name.toLowerCase(Locale.ROOT).startsWith(ObjectMetadata.PREFIX)) {
+                throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_METADATA, "user metadata name '"
+                        + ChunkRefusedException.printable(name) + "' of reference " + id + " is reserved: names "
+                        + "starting with " + ObjectMetadata.PREFIX + " (in any case) are the format's");
+            }
+        }
     }
 
     /** The sealed SSE-C key of an object that asks for SSE-C, checked to open here before any upload. */

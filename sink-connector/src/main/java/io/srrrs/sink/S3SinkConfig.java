@@ -50,9 +50,11 @@ public final class S3SinkConfig extends AbstractConfig {
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
     public static final ConfigDef DEFINITION = new ConfigDef()
-            .define(BUCKETS, Type.LIST, "", Importance.HIGH,
-                    "Buckets this connector writes to. A chunk naming another bucket is refused (reported through "
-                            + "errors.tolerance). Empty: any bucket the credentials reach.")
+            .define(BUCKETS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, BucketAllowList.VALIDATOR, Importance.HIGH,
+                    "Required. Buckets this connector writes to: exact names, name-prefix* patterns (one * at the "
+                            + "end), or * for any bucket the credentials reach; empty is refused at validate and start. "
+                            + "A chunk naming another bucket is refused as BUCKET_NOT_ALLOWED (reported through "
+                            + "errors.tolerance).")
             .define(STORE_URL, Type.STRING, "", Importance.HIGH,
                     "The store's endpoint, e.g. https://s3.eu-west-1.amazonaws.com or https://rgw.example:443. Empty: "
                             + "AWS's regional endpoint for s3.region.")
@@ -79,8 +81,9 @@ public final class S3SinkConfig extends AbstractConfig {
             .define(BUFFER_DIR, Type.STRING, "", Importance.LOW,
                     "Directory for spilled part buffers (ciphertext only). Empty: the JVM's temporary directory.")
             .define(ABANDONED_AGE, Type.LONG, 24L * 3600 * 1000, Range.atLeast(60_000), Importance.LOW,
-                    "At start, multipart uploads in the s3.bucket.name buckets older than this are aborted: left "
-                            + "behind by a crash whose object was never written again.")
+                    "At start, multipart uploads older than this in the buckets s3.bucket.name names exactly (not "
+                            + "through a pattern) are aborted: left behind by a crash whose object was never written "
+                            + "again.")
             .define(SSE_C_PRIVATE_KEY, Type.PASSWORD, "", Importance.MEDIUM,
                     "The sink's X25519 private key (base64) that opens the SSE-C keys the topology sealed to it. "
                             + "Empty: objects that ask for SSE-C are refused.")
@@ -120,8 +123,8 @@ public final class S3SinkConfig extends AbstractConfig {
         return url.isEmpty() ? null : URI.create(url);
     }
 
-    public List<String> buckets() {
-        return getList(BUCKETS);
+    BucketAllowList buckets() {
+        return new BucketAllowList(getList(BUCKETS));
     }
 
     public int partSize() {
@@ -165,7 +168,8 @@ public final class S3SinkConfig extends AbstractConfig {
         StringBuilder sb = new StringBuilder("| key | default | what it does |\n|---|---|---|\n");
         for (ConfigDef.ConfigKey key : DEFINITION.configKeys().values()) {
             Object def = key.defaultValue;
-            String shown = def == null || key.type == Type.PASSWORD ? "" : def instanceof List<?> l
+            String shown = def == null || def == ConfigDef.NO_DEFAULT_VALUE || key.type == Type.PASSWORD ? ""
+                    : def instanceof List<?> l
                     ? String.join(",", l.stream().map(String::valueOf).toList()) : String.valueOf(def);
             sb.append("| `").append(key.name).append("` | ").append(shown.isEmpty() ? "" : "`" + shown + "`")
                     .append(" | ").append(key.documentation).append(" |\n");

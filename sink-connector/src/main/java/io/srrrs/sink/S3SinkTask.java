@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       {@code srrrs.multipart.abandoned.age.ms};
  *   <li>a store that fails after the SDK's retries makes the batch fail with a
  *       {@link RetriableException}: Connect redelivers it, so nothing is lost or doubled;
- *   <li>a chunk that can never be written (gap, unknown format, refused bucket, store refusal, an
+ *   <li>a chunk that can never be written (gap, unknown format, refused bucket or key, a length off
+ *       its header's segment layout, store refusal, an
  *       object that never completes, or an unforeseen failure {@code srrrs.record.max.attempts}
  *       times) goes to the errant record reporter with its {@link ChunkRefusedException.Reason},
  *       its object is dropped, and the task goes on.
@@ -67,7 +68,7 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         StoreConfig store = config.store();
         s3 = StoreClients.s3(store);
         writer = new ObjectWriter(s3, store, config.sseCPrivateKey());
-        Set<String> buckets = new HashSet<>(config.buckets());
+        BucketAllowList buckets = config.buckets();
         starter = new ObjectStarter(config, buckets, new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY)));
         try {
             reporter = context.errantRecordReporter();
@@ -75,13 +76,13 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
             reporter = null;
         }
         Instant cutoff = Instant.now().minusMillis(config.getLong(S3SinkConfig.ABANDONED_AGE));
-        for (String bucket : buckets) {
+        for (String bucket : buckets.exactNames()) {
             int n = writer.abortAbandoned(bucket, cutoff);
             if (n > 0) {
                 LOG.info("aborted {} abandoned multipart uploads in {}", n, bucket);
             }
         }
-        LOG.info("S3 sink task started: {}, buckets {}", store, buckets.isEmpty() ? "(any)" : buckets);
+        LOG.info("S3 sink task started: {}, buckets {}", store, buckets);
     }
 
     @Override
@@ -213,14 +214,18 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
     private void append(ObjectAssembly a, ChunkRecord chunk, PartitionState state)
             throws ChunkRefusedException, IOException {
         byte[] bytes = chunk.ciphertext();
+        long total = a.bytes + bytes.length;
+        if (!chunk.last()) {
+            a.requireWholeSegments(chunk.sequence(), bytes.length);
+        } else if (chunk.objectLength() != null && chunk.objectLength() != total) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
+                    + total + " bytes, but its last chunk says " + chunk.objectLength());
+        } else {
+            a.requireLayoutLength(total); // never completed unless the whole length fits the header's layout
+        }
         a.part.append(bytes);
         try {
             if (chunk.last()) {
-                long total = a.bytes + bytes.length;
-                if (chunk.objectLength() != null && chunk.objectLength() != total) {
-                    throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
-                            + total + " bytes, but its last chunk says " + chunk.objectLength());
-                }
                 finish(a);
                 a.bytes = total;
                 state.open.remove(a.referenceId);

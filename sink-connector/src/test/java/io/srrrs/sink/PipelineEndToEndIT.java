@@ -6,6 +6,7 @@ import io.srrrs.client.ObjectInfo;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.embedded.ConnectWorker;
 import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.PayloadReference;
@@ -153,7 +154,8 @@ class PipelineEndToEndIT {
             }
             assertThat(missing).as("objects not written (worker log %s)", worker.log()).isEmpty();
 
-            try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms())) {
+            try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms(),
+                    KekAllowList.parse("orders,archive", ""))) {
                 for (Map.Entry<String, String> e : expected.entrySet()) {
                     try (InputStream in = client.open("pipeline", e.getKey())) {
                         assertThat(sha256(in)).as("SHA-256 of %s", e.getKey()).isEqualTo(e.getValue());

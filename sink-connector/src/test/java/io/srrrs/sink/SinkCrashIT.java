@@ -3,6 +3,7 @@ package io.srrrs.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srrrs.client.SrrrsClient;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.embedded.ConnectWorker;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.serdes.AvroSerializer;
@@ -124,7 +125,8 @@ class SinkCrashIT {
         } finally {
             worker.close();
         }
-        try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms())) {
+        try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms(),
+                KekAllowList.parse("orders,archive", ""))) {
             assertThat(client.readAll("crash", "big.bin")).isEqualTo(big);
             assertThat(client.readAll("crash", "small.bin")).isEqualTo(small);
         }
@@ -165,7 +167,8 @@ class SinkCrashIT {
         }
         String log = Files.readString(worker.log());
         assertThat(log).as("the worker saw the outage and retried").contains("store unavailable");
-        try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms())) {
+        try (SrrrsClient client = SrrrsClient.create(stack.store(), stack.kms.kms(),
+                KekAllowList.parse("orders,archive", ""))) {
             assertThat(client.readAll("outage", "first.bin")).isEqualTo(first);
             try (InputStream in = client.open("outage", "during.bin")) {
                 assertThat(in.readAllBytes()).isEqualTo(during);

@@ -108,6 +108,8 @@ final class SinkStack {
         t.put(TopologyConfig.DLQ_TOPIC, prefix + "-refs.dlq");
         t.put(TopologyConfig.FILE_ROOTS, fileRoot.toString());
         t.put(TopologyConfig.KEK_DEFAULT, "orders");
+        // Any bucket on the topology's side: these tests prove the sink's own allow-list (s3.bucket.name).
+        t.put(TopologyConfig.BUCKET_ALLOWED, "*");
         t.put("kms.type", "local");
         t.put("kms.local.keystore", keystore.toString());
         t.put("kms.local.password", "it-password");

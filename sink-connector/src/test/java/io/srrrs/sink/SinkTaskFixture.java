@@ -2,6 +2,7 @@ package io.srrrs.sink;
 
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsStack;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -128,7 +129,7 @@ abstract class SinkTaskFixture {
     }
 
     SrrrsClient client() {
-        return SrrrsClient.create(storeConfig(), kms.kms());
+        return SrrrsClient.create(storeConfig(), kms.kms(), KekAllowList.parse("orders", ""));
     }
 
     static boolean exists(String bucket, String key) {

@@ -7,6 +7,7 @@ import io.srrrs.client.ObjectInfo;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.embedded.CephRgw;
 import io.srrrs.embedded.ConnectWorker;
@@ -158,7 +159,8 @@ class SseCOnCephIT {
 
             byte[] plainHeader = first.asByteArray();
             List<byte[]> sseCHeaders = new ArrayList<>();
-            try (SrrrsClient client = SrrrsClient.create(store, stack.kms.kms())) {
+            try (SrrrsClient client = SrrrsClient.create(store, stack.kms.kms(),
+                    KekAllowList.parse("orders,archive", ""))) {
                 for (Map.Entry<String, String> e : expected.entrySet()) {
                     try (InputStream in = client.open("vault", e.getKey())) {
                         assertThat(PipelineEndToEndIT.sha256(in)).as("SHA-256 of %s", e.getKey()).isEqualTo(e.getValue());
@@ -188,7 +190,8 @@ class SseCOnCephIT {
                 }
             }
             // A fresh client (no caches) reads the rewrapped objects under the new KEK.
-            try (SrrrsClient fresh = SrrrsClient.create(store, stack.kms.kms())) {
+            try (SrrrsClient fresh = SrrrsClient.create(store, stack.kms.kms(),
+                    KekAllowList.parse("orders,archive", ""))) {
                 for (Map.Entry<String, String> e : expected.entrySet()) {
                     KekId kek = fresh.inspect("vault", e.getKey()).metadata().wrappedDek().kek();
                     assertThat(kek).isEqualTo(stack.kms.kms().resolve("archive"));

@@ -1,12 +1,13 @@
 package io.srrrs.store;
 
+import io.srrrs.crypto.pki.Tls;
+
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.time.Duration;
-import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.TrustManager;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.internal.conn.SdkTlsSocketFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -30,7 +32,8 @@ public final class StoreClients {
      * An S3 client for {@code config}: path-style if asked, checksums only where the API requires
      * them (S3Proxy and Ceph RGW reject the SDK's default trailing checksums, and the ciphertext
      * is authenticated anyway), retries with exponential backoff and full jitter for throttling,
-     * 5xx and network failures, the Apache HTTP client with the given trust store.
+     * 5xx and network failures, the Apache HTTP client with the given trust store offering TLS 1.3
+     * alone to an https endpoint (AWS's included: S3 speaks TLS 1.3).
      */
     public static S3Client s3(StoreConfig config) {
         S3ClientBuilder b = S3Client.builder()
@@ -51,11 +54,24 @@ public final class StoreClients {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60));
-        if (config.truststore() != null) {
-            TrustManagerFactory tmf = trust(config);
-            http.tlsTrustManagersProvider(tmf::getTrustManagers);
-        }
+        http.socketFactory(tls13Only(config.truststore() == null ? null : trust(config)));
         return b.httpClient(http.build()).build();
+    }
+
+    /**
+     * The socket factory for https endpoints: TLS 1.3 alone offered, {@code trust} (or the JDK's
+     * trust store when null) and the SDK's default hostname check. Plain http is untouched (the
+     * SDK registers its own factory for it); SSE-C refuses it in {@link SseC}. The SDK's own
+     * factory, not Apache's, because it wraps each socket in the SDK's guard against TLS 1.3
+     * half-closed connections, which would otherwise leave a write to a closed peer hanging.
+     */
+    private static ConnectionSocketFactory tls13Only(TrustManager[] trust) {
+        try {
+            return new SdkTlsSocketFactory(Tls.clientContext(trust),
+                    SSLConnectionSocketFactory.getDefaultHostnameVerifier());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
+        }
     }
 
     private static AwsCredentialsProvider credentials(StoreConfig config) {
@@ -63,13 +79,10 @@ public final class StoreClients {
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
     }
 
-    private static TrustManagerFactory trust(StoreConfig config) {
-        try (InputStream in = Files.newInputStream(config.truststore())) {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(in, config.truststorePassword() == null ? null : config.truststorePassword().toCharArray());
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            return tmf;
+    private static TrustManager[] trust(StoreConfig config) {
+        try {
+            return Tls.trustManagers(config.truststore(),
+                    config.truststorePassword() == null ? null : config.truststorePassword().toCharArray(), "PKCS12");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load the store trust store " + config.truststore() + ": "
                     + e.getMessage(), e);

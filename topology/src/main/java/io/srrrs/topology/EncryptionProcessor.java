@@ -6,6 +6,7 @@ import io.srrrs.crypto.SseCKeySealer;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.KekNotAllowedException;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsAccessDeniedException;
@@ -18,9 +19,9 @@ import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.MalformedRecordException;
 import io.srrrs.serdes.UnknownSchemaException;
-import io.srrrs.topology.source.HttpsPayloadSource;
 import io.srrrs.topology.source.OpenedPayload;
 import io.srrrs.topology.source.PayloadSources;
+import io.srrrs.topology.source.SourceDeadlineExceededException;
 import io.srrrs.topology.source.SourceTooLargeException;
 
 import java.io.IOException;
@@ -105,6 +106,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             giveUp(record, meta, attemptKey, earlier);
             return;
         }
+        long started = System.nanoTime();
         while (true) {
             forwarded = 0;
             try {
@@ -128,6 +130,12 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                     // Chunks were forwarded: only aborting the transaction takes them back.
                     throw new StreamsException("reference at " + attemptKey + " failed after some of its chunks were "
                             + "produced; its transaction is aborted and it is retried", e);
+                }
+                if (!attempts.fitsInPlace((System.nanoTime() - started) / 1_000_000)) {
+                    // Earlier references' chunks may share this transaction: another whole attempt here
+                    // could outlive it and get the producer fenced, which counts no attempt.
+                    throw new StreamsException("reference at " + attemptKey + " is retried after its transaction is "
+                            + "committed or aborted: retrying it here any longer could outlive the transaction", e);
                 }
             }
         }
@@ -172,6 +180,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         try {
             ReferenceValidator.Valid valid = deps.validator().validate(ref);
+            PolicyRule rule = deps.referencePolicy().check(valid, meta.topic());
             if (deps.sseCSinkPublicKey() == null && ref.getSseC()) {
                 throw new BadReferenceException(RejectReason.SSE_C_NOT_AVAILABLE,
                         "the reference asks for SSE-C, which this topology is not configured for");
@@ -180,7 +189,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                 throw new BadReferenceException(RejectReason.DUPLICATE_ID, "reference id '" + Sanitizer.text(ref.getId())
                         + "' was already processed");
             }
-            KekId kek = resolveKek(valid, meta.topic());
+            KekId kek = resolveKek(valid, meta.topic(), rule);
             encrypt(valid, kek, record);
             seenIds.put(ref.getId(), context.currentSystemTimeMs());
         } catch (BadReferenceException e) {
@@ -190,13 +199,22 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
     }
 
-    private KekId resolveKek(ReferenceValidator.Valid valid, String topic) throws BadReferenceException, TransientFailureException {
+    /** The KEK the reference is encrypted under, once it is known to be allowed (before any DEK is asked for). */
+    private KekId resolveKek(ReferenceValidator.Valid valid, String topic, PolicyRule rule)
+            throws BadReferenceException, TransientFailureException {
         String alias = deps.kekPolicy().aliasFor(valid.reference(), valid.context(), topic);
+        KekId kek;
         try {
-            return deps.kms().resolve(alias);
+            kek = deps.kms().resolve(alias);
         } catch (KmsException e) {
             throw kmsFailure(e, alias);
         }
+        try {
+            deps.kekPolicy().check(kek, deps.kms(), rule, rule == null ? null : deps.referencePolicy().describe(rule));
+        } catch (KmsException e) {
+            throw kmsFailure(e, kek.value()); // resolving an alias entry of the allow-list failed
+        }
+        return kek;
     }
 
     private void encrypt(ReferenceValidator.Valid valid, KekId kek, Record<byte[], byte[]> record)
@@ -248,7 +266,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         } catch (SourceTooLargeException e) {
             abandon(ref, recordKey, sent, record);
             throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, e.getMessage());
-        } catch (HttpsPayloadSource.DeadlineExceededException e) {
+        } catch (SourceDeadlineExceededException e) {
             abandon(ref, recordKey, sent, record);
             throw new BadReferenceException(RejectReason.SOURCE_FAILED, e.getMessage());
         } catch (IOException e) {
@@ -315,6 +333,9 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         if (e instanceof KmsAccessDeniedException) {
             return new BadReferenceException(RejectReason.KMS_ACCESS_DENIED, e.getMessage(), e);
+        }
+        if (e instanceof KekNotAllowedException) {
+            return new BadReferenceException(RejectReason.KEK_NOT_ALLOWED, e.getMessage(), e);
         }
         return null;
     }

@@ -41,6 +41,7 @@ public final class EncryptionTopology {
             Deserializer<PayloadReference> deserializer,
             ReferenceValidator validator,
             KekPolicy kekPolicy,
+            ReferencePolicy referencePolicy,
             Kms kms,
             PayloadSources sources,
             ObjectCipher cipher,

@@ -12,6 +12,7 @@ import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 import io.srrrs.topology.source.PayloadSources;
+import io.srrrs.topology.source.SourceDeadlineRule;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,6 +65,10 @@ public final class EncryptorApp implements AutoCloseable {
 
     /** With another cipher: only the pipeline benchmark uses this. */
     public static EncryptorApp start(TopologyConfig config, ObjectCipher cipher) {
+        // Policy first: a configuration that allows no bucket, or KEKs it cannot name, fails here,
+        // before anything is connected to.
+        KekPolicy kekPolicy = KekPolicy.from(config);
+        ReferencePolicy referencePolicy = ReferencePolicy.from(config);
         KmsStack kms = KmsConfig.stack(config.kmsConfig());
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
         PayloadSources sources = PayloadSources.from(config);
@@ -72,7 +77,8 @@ public final class EncryptorApp implements AutoCloseable {
             createTopics(config, streamsProps);
         }
         warmUpSchemas(config, registry);
-        EncryptionTopology.Dependencies deps = dependencies(config, kms, registry, sources, cipher);
+        EncryptionTopology.Dependencies deps = dependencies(config, kekPolicy, referencePolicy, kms, registry, sources,
+                cipher);
         Topology topology = EncryptionTopology.build(config, deps, registry);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
         // A stream thread that dies on a transient failure is replaced; its transaction was aborted
@@ -82,18 +88,28 @@ public final class EncryptorApp implements AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
-        LOG.info("topology started: {} -> {} (DLQ {}), KMS {}", config.getString(TopologyConfig.INPUT_TOPIC),
-                config.getString(TopologyConfig.OUTPUT_TOPIC), config.getString(TopologyConfig.DLQ_TOPIC),
-                kms.provider().type());
+        LOG.info("topology started: {} -> {} (DLQ {}), KMS {}, KEKs allowed {}, buckets allowed {}",
+                config.getString(TopologyConfig.INPUT_TOPIC), config.getString(TopologyConfig.OUTPUT_TOPIC),
+                config.getString(TopologyConfig.DLQ_TOPIC), kms.provider().type(), kekPolicy.allowedEntries(),
+                config.getList(TopologyConfig.BUCKET_ALLOWED));
         return new EncryptorApp(streams, kms, sources);
     }
 
+    /** @throws org.apache.kafka.common.config.ConfigException when the KEK or reference policy is refused */
     static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KmsStack kms, SchemaRegistryClient registry,
                                                         PayloadSources sources, ObjectCipher cipher) {
+        return dependencies(config, KekPolicy.from(config), ReferencePolicy.from(config), kms, registry, sources, cipher);
+    }
+
+    private static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KekPolicy kekPolicy,
+                                                                ReferencePolicy referencePolicy, KmsStack kms,
+                                                                SchemaRegistryClient registry, PayloadSources sources,
+                                                                ObjectCipher cipher) {
         return new EncryptionTopology.Dependencies(
                 new AvroDeserializer<>(PayloadReference.class, registry),
                 new ReferenceValidator(),
-                KekPolicy.from(config),
+                kekPolicy,
+                referencePolicy,
                 kms.kms(),
                 sources,
                 cipher,
@@ -101,7 +117,9 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getInt(TopologyConfig.CHUNK_MAX_BYTES),
                 config.getLong(TopologyConfig.DEDUP_RETENTION),
                 new RecordAttempts(config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
-                        config.getLong(TopologyConfig.TRANSIENT_BACKOFF), config.getLong(TopologyConfig.TRANSIENT_BACKOFF_MAX)),
+                        config.getLong(TopologyConfig.TRANSIENT_BACKOFF), config.getLong(TopologyConfig.TRANSIENT_BACKOFF_MAX),
+                        SourceDeadlineRule.inPlaceRetryBudget(config.getLong(TopologyConfig.SOURCE_DEADLINE),
+                                config.streamsProperties())),
                 config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).isBlank() ? null
                         : config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).trim(),
                 new TopologyMetrics.Counter(kms::totalKmsCalls),

@@ -13,15 +13,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param maxAttempts        attempts in all, the first included
  * @param initialBackoffMillis the wait after the first failure; it doubles after each
  * @param maxBackoffMillis   the longest wait
+ * @param inPlaceBudgetMillis how long one process() call may keep retrying in place before the next
+ *                           attempt (see {@link io.srrrs.topology.source.SourceDeadlineRule#inPlaceRetryBudget})
  */
-record RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis, Map<String, Failure> failures) {
+record RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis, long inPlaceBudgetMillis,
+                      Map<String, Failure> failures) {
 
     /** What is known of a record's failures so far: how many, and the latest one, fit to show. */
     record Failure(int attempts, String errorClass, String message) {
     }
 
-    RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis) {
-        this(maxAttempts, initialBackoffMillis, maxBackoffMillis, new ConcurrentHashMap<>());
+    RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackoffMillis, long inPlaceBudgetMillis) {
+        this(maxAttempts, initialBackoffMillis, maxBackoffMillis, inPlaceBudgetMillis, new ConcurrentHashMap<>());
+    }
+
+    /** Whether another attempt may still start in place, {@code elapsedMillis} into the process() call. */
+    boolean fitsInPlace(long elapsedMillis) {
+        return elapsedMillis <= inPlaceBudgetMillis;
     }
 
     /** The record's failures so far, or null. */

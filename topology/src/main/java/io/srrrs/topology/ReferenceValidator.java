@@ -1,5 +1,6 @@
 package io.srrrs.topology;
 
+import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.schemas.InlineSource;
@@ -9,8 +10,10 @@ import io.srrrs.schemas.UriSource;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -74,18 +77,41 @@ public final class ReferenceValidator {
         if (hasControl(key)) {
             throw new BadReferenceException(RejectReason.INVALID_KEY, "object key has control characters");
         }
+        // Something on the way (an HTTP library, a proxy, the store) may resolve dot segments in a
+        // path-style URL, and the key written would not be the one checked here (nor its prefix rule).
+        for (String segment : key.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                throw new BadReferenceException(RejectReason.INVALID_KEY,
+                        "object key has a '.' or '..' segment, which path normalisation could turn into another key");
+            }
+        }
+        // An SSE-C object's companion there holds the only readable copy of its wrapped DEK;
+        // a reference must not overwrite one, with the key as written or with its slashes collapsed
+        // as a path normaliser would (//.srrrs-meta/x). S3 keys are case-sensitive, but a proxy or a
+        // case-folding store may not be, and the sink refuses every case too: so do we.
+        String collapsed = key.replaceAll("/{2,}", "/").replaceFirst("^/", "").toLowerCase(java.util.Locale.ROOT);
+        if (collapsed.startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)) {
+            throw new BadReferenceException(RejectReason.INVALID_KEY,
+                    "object keys under " + ObjectMetadata.SSE_C_COMPANION_PREFIX + " are reserved for SSE-C metadata");
+        }
     }
 
     static void checkMetadata(Map<String, String> metadata, String contentType) throws BadReferenceException {
+        Set<String> names = new HashSet<>();
         for (Map.Entry<String, String> e : metadata.entrySet()) {
+            // S3 lowercases metadata names: compare as it will store them.
             String name = e.getKey().toLowerCase(Locale.ROOT);
             if (!METADATA_NAME.matcher(name).matches()) {
                 throw new BadReferenceException(RejectReason.INVALID_METADATA,
                         "user metadata name '" + Sanitizer.text(e.getKey()) + "' is not an HTTP header token");
             }
-            if (name.startsWith("srrrs-")) {
+            if (name.startsWith(ObjectMetadata.PREFIX)) {
                 throw new BadReferenceException(RejectReason.INVALID_METADATA,
-                        "user metadata names starting with srrrs- are reserved");
+                        "user metadata names starting with srrrs- (in any case) are reserved");
+            }
+            if (!names.add(name)) {
+                throw new BadReferenceException(RejectReason.INVALID_METADATA,
+                        "user metadata names '" + name + "' twice, in different cases; S3 keeps one lowercase name");
             }
             if (!printableAscii(e.getValue())) {
                 throw new BadReferenceException(RejectReason.INVALID_METADATA,

@@ -4,6 +4,7 @@ import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
 import io.srrrs.serdes.registry.RegistryConfig;
+import io.srrrs.topology.source.SourceDeadlineRule;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -47,6 +48,7 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String SEGMENT_SIZE = "srrrs.segment.size";
     public static final String CHUNK_MAX_BYTES = "srrrs.chunk.max.bytes";
     public static final String SOURCE_MAX_BYTES = "srrrs.source.max.bytes";
+    public static final String SOURCE_DEADLINE = "srrrs.source.deadline.ms";
     public static final String FILE_ROOTS = "srrrs.source.file.allowed.roots";
     public static final String S3_ENDPOINT = "srrrs.source.s3.endpoint";
     public static final String S3_REGION = "srrrs.source.s3.region";
@@ -58,13 +60,17 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String S3_TRUSTSTORE_PASSWORD = "srrrs.source.s3.truststore.password";
     public static final String HTTPS_HOSTS = "srrrs.source.https.allowed.hosts";
     public static final String HTTPS_CONNECT_TIMEOUT = "srrrs.source.https.connect.timeout.ms";
-    public static final String HTTPS_TIMEOUT = "srrrs.source.https.timeout.ms";
     public static final String HTTPS_MAX_REDIRECTS = "srrrs.source.https.max.redirects";
     public static final String HTTPS_TRUSTSTORE = "srrrs.source.https.truststore.location";
     public static final String HTTPS_TRUSTSTORE_PASSWORD = "srrrs.source.https.truststore.password";
     public static final String KEK_DEFAULT = "srrrs.kek.default";
     public static final String KEK_TEMPLATE = "srrrs.kek.template";
     public static final String KEK_REFERENCE_OVERRIDE = "srrrs.kek.reference.override";
+    public static final String KEK_ALLOWED = io.srrrs.crypto.kms.KekAllowList.KEY;
+    public static final String KEK_ALLOWED_ACCOUNTS = io.srrrs.crypto.kms.KekAllowList.ACCOUNTS_KEY;
+    public static final String BUCKET_ALLOWED = "srrrs.bucket.allowed";
+    public static final String POLICY_MATCH = "srrrs.policy.match";
+    public static final String POLICY_RULES = "srrrs.policy.rules";
     public static final String DEDUP_RETENTION = "srrrs.dedup.retention.ms";
     public static final String TRANSIENT_MAX_ATTEMPTS = "srrrs.transient.max.attempts";
     public static final String TRANSIENT_BACKOFF = "srrrs.transient.backoff.ms";
@@ -92,9 +98,17 @@ public final class TopologyConfig extends AbstractConfig {
                             + "max.message.bytes (default 1 MiB) with room for the record's other fields.")
             .define(SOURCE_MAX_BYTES, Type.LONG, 5L * 1024 * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
                     "Largest payload accepted from any source; larger ones go to the DLQ as SOURCE_TOO_LARGE.")
+            .define(SOURCE_DEADLINE, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
+                    "Total time one payload may take, for every source type: connecting, redirects, the response "
+                            + "headers and the whole body. A slower source goes to the DLQ as SOURCE_FAILED. Checked at "
+                            + "start: srrrs.source.deadline.ms + commit.interval.ms + 60000 must not exceed the producer's "
+                            + "transaction.timeout.ms (600000 here by default) nor max.poll.interval.ms, so a slow "
+                            + "source never outlives its transaction. At the default, a source of srrrs.source.max.bytes "
+                            + "(5 GiB) must deliver about 18 MB/s.")
             .define(FILE_ROOTS, Type.LIST, "", Importance.MEDIUM,
-                    "Directories file: references may read from (canonical paths; '..' and symbolic links out of "
-                            + "a root are refused). Empty disables file: sources.")
+                    "Directories file: references may read from. Opened from the root one component at a time, "
+                            + "following no symbolic link: '..', '.', empty components and any link are refused. Empty "
+                            + "disables file: sources.")
             .define(S3_ENDPOINT, Type.STRING, "", Importance.MEDIUM,
                     "Endpoint of the staging S3 store for s3:// references; empty uses AWS's regional endpoint.")
             .define(S3_REGION, Type.STRING, "us-east-1", Importance.LOW, "Region of the staging store.")
@@ -112,8 +126,6 @@ public final class TopologyConfig extends AbstractConfig {
                             + "among them. Empty disables https:// sources.")
             .define(HTTPS_CONNECT_TIMEOUT, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
                     "Connect timeout for https sources.")
-            .define(HTTPS_TIMEOUT, Type.LONG, 600_000L, Range.atLeast(1), Importance.LOW,
-                    "Whole-download timeout for an https source; a slower download goes to the DLQ.")
             .define(HTTPS_MAX_REDIRECTS, Type.INT, 3, Range.between(0, 10), Importance.LOW,
                     "Redirects followed, each checked against the allow-list.")
             .define(HTTPS_TRUSTSTORE, Type.STRING, "", Importance.LOW,
@@ -125,8 +137,34 @@ public final class TopologyConfig extends AbstractConfig {
                     "KEK alias template, e.g. tenant-${context.tenant} or KEK_${topic}; placeholders ${topic}, "
                             + "${bucket}, ${context.<name>}. A reference lacking a placeholder's value goes to the DLQ "
                             + "as NO_KEK.")
-            .define(KEK_REFERENCE_OVERRIDE, Type.BOOLEAN, true, Importance.MEDIUM,
-                    "Whether a reference's kekAlias may choose the KEK (before the template and the default).")
+            .define(KEK_REFERENCE_OVERRIDE, Type.BOOLEAN, false, Importance.MEDIUM,
+                    "Whether a reference's kekAlias may choose the KEK (before the template and the default). Off: "
+                            + "a reference naming a KEK goes to the DLQ as KEK_NOT_ALLOWED. On requires srrrs.kek.allowed.")
+            .define(KEK_ALLOWED, Type.LIST, "", Importance.HIGH,
+                    "KEKs the topology may encrypt under, checked on the resolved KEK before any DEK is asked for "
+                            + "(else KEK_NOT_ALLOWED): names or aliases (an alias allows the key it resolves to), "
+                            + "patterns with * matched against the KEK id (tenant-*, arn:aws:kms:*:111122223333:key/*), "
+                            + "or * for any KEK the KMS credentials can use. srrrs.kek.default is always allowed. "
+                            + "Empty: only srrrs.kek.default; empty with srrrs.kek.template or the reference override "
+                            + "set refuses to start.")
+            .define(KEK_ALLOWED_ACCOUNTS, Type.LIST, "", Importance.MEDIUM,
+                    "AWS KMS: the 12-digit accounts every KEK ARN must belong to, whatever entry of srrrs.kek.allowed "
+                            + "matched it (and the policy rules' KEKs too). Empty: no account restriction.")
+            .define(BUCKET_ALLOWED, Type.LIST, "", Importance.HIGH,
+                    "Destination buckets references may have their objects written to: names, patterns with *, or * "
+                            + "for any; another bucket goes to the DLQ as POLICY_DENIED. Required: empty refuses to start "
+                            + "(as the sink's s3.bucket.name does).")
+            .define(POLICY_MATCH, Type.STRING, "", Importance.MEDIUM,
+                    "What picks a rule of srrrs.policy.rules for a reference: context.<label> (its encryption "
+                            + "context's value, e.g. context.tenant) or topic (the input topic). Empty: no rules.")
+            .define(POLICY_RULES, Type.STRING, "", Importance.MEDIUM,
+                    "Per-tenant (or per-topic) rules, name:field=v1,v2|field=... separated by ;, e.g. "
+                            + "acme:kek=tenant-acme|bucket=acme-data|prefix=acme/;globex:kek=tenant-globex. Fields: kek "
+                            + "(as srrrs.kek.allowed), bucket (names or * patterns), prefix (key prefixes); one left "
+                            + "out does not restrict. The rule named * is for every value without its own. On top of "
+                            + "srrrs.kek.allowed and srrrs.bucket.allowed; a reference breaking its rule, or with no "
+                            + "rule, goes to the DLQ as POLICY_DENIED (KEK_NOT_ALLOWED for its KEK), checked before any "
+                            + "source is opened.")
             .define(DEDUP_RETENTION, Type.LONG, 7L * 24 * 3600 * 1000, Range.atLeast(0), Importance.LOW,
                     "How long a processed reference id is remembered to refuse duplicates.")
             .define(SSE_C_SINK_PUBLIC_KEY, Type.STRING, "", Importance.MEDIUM,
@@ -157,6 +195,7 @@ public final class TopologyConfig extends AbstractConfig {
             throw new ConfigException(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee,
                     "the topology only runs exactly_once_v2: chunks and the input offset commit in one transaction");
         }
+        SourceDeadlineRule.check(getLong(SOURCE_DEADLINE), streamsProperties(), raw);
     }
 
     public static TopologyConfig of(Map<String, String> raw) {
@@ -280,7 +319,7 @@ public final class TopologyConfig extends AbstractConfig {
             String shown = def == null ? "" : def instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
                     : String.valueOf(def);
             sb.append("| `").append(key.name).append("` | ").append(shown.isEmpty() ? "" : "`" + shown + "`")
-                    .append(" | ").append(key.documentation).append(" |\n");
+                    .append(" | ").append(key.documentation.replace("|", "\\|")).append(" |\n"); // a | would end the cell
         }
         KmsConfig.COMMON_KEYS.forEach((k, d) -> sb.append("| `").append(k).append("` |  | ").append(d).append(" |\n"));
         for (KmsFactory f : KmsConfig.factories()) {

@@ -39,6 +39,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -92,6 +93,8 @@ class EncryptionTopologyTest {
     TestOutputTopic<String, RejectedReference> dlq;
     AvroSerializer<PayloadReference> serializer;
     Map<String, String> settings;
+    /** How long a process() call may retry in place (EncryptorApp derives it from the deadline rule). */
+    long inPlaceBudgetMillis = 60_000;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -161,6 +164,7 @@ class EncryptionTopologyTest {
         settings.put(TopologyConfig.S3_TRUSTSTORE, ca.truststore().toString());
         settings.put(TopologyConfig.S3_TRUSTSTORE_PASSWORD, "changeit");
         settings.put(TopologyConfig.KEK_DEFAULT, "orders");
+        settings.put(TopologyConfig.BUCKET_ALLOWED, "bucket");
         settings.put("kms.type", "local");
         settings.put("kms.local.keystore", dir.resolve("keks.p12").toString());
         settings.put("kms.local.password", "pw");
@@ -175,8 +179,9 @@ class EncryptionTopologyTest {
         EncryptionTopology.Dependencies deps = EncryptorApp.dependencies(config, kms, registry, sources, ObjectCipher.ENVELOPE);
         // Short backoffs: the tests wait for real.
         deps = new EncryptionTopology.Dependencies(deps.deserializer(), deps.validator(), deps.kekPolicy(),
+                deps.referencePolicy(),
                 kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
-                deps.chunkMaxBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40),
+                deps.chunkMaxBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40, inPlaceBudgetMillis),
                 deps.sseCSinkPublicKey(), deps.kmsCalls(), deps.dekCacheHits());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(EncryptionTopology.build(config, deps, registry), props);
@@ -343,6 +348,8 @@ class EncryptionTopologyTest {
     void theKekPolicyPicksReferenceThenTemplateThenDefault() throws Exception {
         close();
         settings.put(TopologyConfig.KEK_TEMPLATE, "tenant-${context.tenant}");
+        settings.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
+        settings.put(TopologyConfig.KEK_ALLOWED, "tenant-*");
         start(settings, null, 5);
         send(Fixtures.inline("by-template", new byte[10]).build());
         send(Fixtures.inline("by-template-2", new byte[10]).setEncryptionContext(Map.of("tenant", "globex")).build());
@@ -356,12 +363,11 @@ class EncryptionTopologyTest {
     }
 
     @Test
-    void referencesCannotChooseWhenOverrideIsOff() {
-        close();
-        settings.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "false");
-        start(settings, null, 5);
+    void byDefaultReferencesCannotChooseTheirKek() {
+        // No srrrs.kek.reference.override in the settings: off unless the operator turns it on.
+        assertThat(TopologyConfig.of(settings).getBoolean(TopologyConfig.KEK_REFERENCE_OVERRIDE)).isFalse();
         send(Fixtures.inline("chooser", new byte[10]).setKekAlias("tenant-globex").build());
-        assertThat(onlyRejection(RejectReason.NO_KEK).getMessage()).contains("override");
+        assertThat(onlyRejection(RejectReason.KEK_NOT_ALLOWED).getMessage()).contains("override");
         assertThat(chunks.isEmpty()).isTrue();
     }
 
@@ -378,6 +384,10 @@ class EncryptionTopologyTest {
 
     @Test
     void badReferencesGoToTheDlqWithTheirReasonAndGoodOnesStillFlow() throws Exception {
+        close();
+        settings.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true"); // the KEK rows below name their KEK
+        settings.put(TopologyConfig.KEK_ALLOWED, "*");
+        start(settings, null, 5);
         Files.write(inbox.resolve("good.bin"), Fixtures.payload(9000));
         Files.write(inbox.resolve("big.bin"), new byte[1_000_001]);
         Map<PayloadReference, RejectReason> bad = new LinkedHashMap<>();
@@ -387,6 +397,8 @@ class EncryptionTopologyTest {
         bad.put(Fixtures.inline("ip-bucket", new byte[1]).setBucket("192.168.1.1").build(), RejectReason.INVALID_BUCKET);
         bad.put(Fixtures.inline("bad-key", new byte[1]).setKey("a\u0000b").build(), RejectReason.INVALID_KEY);
         bad.put(Fixtures.inline("long-key", new byte[1]).setKey("k".repeat(1025)).build(), RejectReason.INVALID_KEY);
+        bad.put(Fixtures.inline("meta-key", new byte[1]).setKey(".srrrs-meta/objects/x").build(), RejectReason.INVALID_KEY);
+        bad.put(Fixtures.inline("other-dest", new byte[1]).setBucket("elsewhere").build(), RejectReason.POLICY_DENIED);
         bad.put(Fixtures.inline("bad-context", new byte[1]).setEncryptionContext(Map.of("", "x")).build(),
                 RejectReason.INVALID_CONTEXT);
         bad.put(Fixtures.inline("bad-meta", new byte[1]).setUserMetadata(Map.of("srrrs-header", "x")).build(),
@@ -528,6 +540,16 @@ class EncryptionTopologyTest {
         RejectedReference rejected = onlyRejection(RejectReason.PROCESSING_FAILED);
         assertThat(rejected.getMessage()).contains("gave up after 3 attempts").contains("KMS unreachable");
         assertThat(chunks.isEmpty()).isTrue();
+
+        // Retries in place stop where another attempt could outlive the transaction (earlier
+        // references' chunks may share it): the transaction ends and the reference is retried after.
+        close();
+        inPlaceBudgetMillis = 0;
+        start(settings, down, 3);
+        assertThatThrownBy(() -> send(Fixtures.inline("outage-2", new byte[10]).build()))
+                .isInstanceOf(StreamsException.class).hasStackTraceContaining("could outlive the transaction");
+        assertThat(chunks.isEmpty()).isTrue();
+        assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test

@@ -88,6 +88,7 @@ final class ItStack {
         s.put(TopologyConfig.FILE_ROOTS, inbox.toString());
         s.put(TopologyConfig.SOURCE_MAX_BYTES, Long.toString(1L << 30));
         s.put(TopologyConfig.KEK_DEFAULT, "orders");
+        s.put(TopologyConfig.BUCKET_ALLOWED, "bucket");
         s.put("kms.type", "local");
         s.put("kms.local.keystore", keystore.toString());
         s.put("kms.local.password", "it-password");

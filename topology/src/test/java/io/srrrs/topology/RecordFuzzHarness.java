@@ -121,7 +121,7 @@ final class RecordFuzzHarness implements AutoCloseable {
         settings.put(TopologyConfig.HTTPS_TRUSTSTORE_PASSWORD, "changeit");
         // Bounded, so that a fuzzed URI naming some other loopback port cannot hang an input.
         settings.put(TopologyConfig.HTTPS_CONNECT_TIMEOUT, "1000");
-        settings.put(TopologyConfig.HTTPS_TIMEOUT, "3000");
+        settings.put(TopologyConfig.SOURCE_DEADLINE, "3000");
         settings.put(TopologyConfig.S3_ENDPOINT, s3.httpsEndpoint().toString());
         settings.put(TopologyConfig.S3_BUCKETS, "staging");
         settings.put(TopologyConfig.S3_ACCESS_KEY, s3.accessKey());
@@ -129,6 +129,11 @@ final class RecordFuzzHarness implements AutoCloseable {
         settings.put(TopologyConfig.S3_TRUSTSTORE, ca.truststore().toString());
         settings.put(TopologyConfig.S3_TRUSTSTORE_PASSWORD, "changeit");
         settings.put(TopologyConfig.KEK_DEFAULT, "orders");
+        // References may choose among these (the kek= seeds), so fuzzed aliases reach the allow-list check;
+        // any destination bucket, so fuzzed buckets reach the later stages.
+        settings.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
+        settings.put(TopologyConfig.KEK_ALLOWED, "tenant-*,retired");
+        settings.put(TopologyConfig.BUCKET_ALLOWED, "*");
         settings.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, io.srrrs.crypto.SseCKeySealer.generateKeyPair().publicKeyBase64());
         // One retry, no waiting: the retry path runs, and a failing input costs milliseconds.
         settings.put(TopologyConfig.TRANSIENT_MAX_ATTEMPTS, "2");

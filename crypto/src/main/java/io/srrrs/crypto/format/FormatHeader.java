@@ -82,15 +82,45 @@ public record FormatHeader(
                 take(b, FormatV1.COMMITMENT_LENGTH));
     }
 
-    /** Parses the {@code srrrs-header} metadata value. */
+    /**
+     * Parses the {@code srrrs-header} metadata value (docs/FORMAT.md §11, step 1.2): canonical
+     * standard base64 with padding; then the magic, version and algorithm as in the body; then
+     * exactly 130 bytes. A metadata value is never "truncated": a wrong size is malformed metadata.
+     */
     public static FormatHeader parseMetadataValue(String value) throws CiphertextException {
+        byte[] bytes = decodeCanonicalBase64(value, "srrrs-header");
+        if (!FormatV1.startsWithMagic(bytes, 0, bytes.length)) {
+            throw CiphertextException.of(Failure.NOT_ENCRYPTED,
+                    "not an SRRRS object: srrrs-header does not start with the SRRRS magic bytes");
+        }
+        if (bytes.length < FormatV1.PREAMBLE_LENGTH) {
+            throw CiphertextException.of(Failure.MALFORMED_METADATA,
+                    "srrrs-header is " + bytes.length + " bytes, not " + FormatV1.HEADER_LENGTH);
+        }
+        checkPreamble(bytes, bytes.length);
+        if (bytes.length != FormatV1.HEADER_LENGTH) {
+            throw CiphertextException.of(Failure.MALFORMED_METADATA,
+                    "srrrs-header is " + bytes.length + " bytes, not " + FormatV1.HEADER_LENGTH);
+        }
+        return parse(bytes);
+    }
+
+    /**
+     * Standard base64 with padding, in its one canonical spelling (what the encoder writes: no
+     * missing padding, no line breaks, zero trailing bits), else {@code MALFORMED_METADATA}.
+     */
+    public static byte[] decodeCanonicalBase64(String value, String field) throws CiphertextException {
         byte[] bytes;
         try {
             bytes = Base64.getDecoder().decode(value);
         } catch (IllegalArgumentException e) {
-            throw CiphertextException.of(Failure.MALFORMED_HEADER, "srrrs-header is not valid base64");
+            throw CiphertextException.of(Failure.MALFORMED_METADATA, field + " is not valid base64");
         }
-        return parse(bytes);
+        if (!Base64.getEncoder().encodeToString(bytes).equals(value)) {
+            throw CiphertextException.of(Failure.MALFORMED_METADATA,
+                    field + " is not canonical base64 (standard alphabet, with padding, zero trailing bits)");
+        }
+        return bytes;
     }
 
     /**

@@ -21,6 +21,13 @@ import java.util.concurrent.atomic.LongAdder;
  * DEK. The ceilings below bound the salt-collision probability and the blast radius of one DEK;
  * no configuration can exceed them. An object under way when its DEK retires finishes with it.
  *
+ * <p>The max age is also how long a KEK that was disabled or destroyed still encrypts new
+ * objects: only a new DEK asks the KMS, and every provider refuses {@code generateDataKey} under
+ * a disabled or destroyed KEK. The SPI has no cheaper "is this KEK still usable" call that every
+ * provider offers (PKCS#11 and Vault have no disabled state at all), so the bound is kept short
+ * instead: 30 s by default. Objects written in that window after a destroy are unreadable, so
+ * it is a window of loss too; one GenerateDataKey per (KEK, context) per 30 s is its price.
+ *
  * <p>Every caller gets its own copy of the DEK (close it); the cache zeroes its copy on retirement.
  */
 public final class DekCache extends ForwardingKms {
@@ -31,12 +38,13 @@ public final class DekCache extends ForwardingKms {
     public static final long MAX_BYTES_CEILING = 1L << 50;
 
     /**
-     * @param maxAge     how long one DEK is handed out (default 1 hour)
+     * @param maxAge     how long one DEK is handed out, and so how long a disabled or destroyed KEK
+     *                   still encrypts new objects (default 30 s)
      * @param maxObjects objects per DEK (default 1 000 000; at most 2^32)
      * @param maxBytes   plaintext bytes per DEK (default 1 TiB; at most 1 PiB)
      */
     public record Limits(Duration maxAge, long maxObjects, long maxBytes) {
-        public static final Limits DEFAULTS = new Limits(Duration.ofHours(1), 1_000_000, 1L << 40);
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(30), 1_000_000, 1L << 40);
 
         public Limits {
             Objects.requireNonNull(maxAge, "maxAge");

@@ -25,7 +25,9 @@ public final class KmsConfig {
     /** Keys shared by every provider: caches and retries around it (see {@link KmsStack}). */
     public static final Map<String, String> COMMON_KEYS = docs(
             TYPE, "KMS provider: local, pkcs11, or a type registered by a provider module (aws-kms, vault). Default local.",
-            "kms.dek.cache.max.age.ms", "Encrypt side: how long one DEK is used for new objects. Default 3600000 (1 hour).",
+            "kms.dek.cache.max.age.ms", "Encrypt side: how long one DEK is used for new objects, and so how long a KEK "
+                    + "disabled or destroyed in the KMS still encrypts new ones (each new DEK is a GenerateDataKey, "
+                    + "which every provider refuses for such a KEK). Default 30000 (30 s).",
             "kms.dek.cache.max.objects", "Encrypt side: objects per DEK. Default 1000000; at most 2^32.",
             "kms.dek.cache.max.bytes", "Encrypt side: plaintext bytes per DEK. Default 1099511627776 (1 TiB); at most 2^50.",
             "kms.unwrap.cache.max.entries", "Decrypt side: unwrapped DEKs kept. Default 1000.",

@@ -8,6 +8,9 @@ import java.util.Objects;
  * {@link DekCache} → {@link UnwrappedDekCache} → {@link MeteredKms} → {@link ResilientKms} →
  * provider. Cache hits never reach the metrics, so "KMS calls" counts real calls; each logical
  * call is counted once however many times it is retried.
+ *
+ * <p>With the defaults, a KEK disabled or destroyed in the KMS stops new encryptions within
+ * {@code kms.dek.cache.max.age.ms} (30 s) and reads within {@code kms.unwrap.cache.ttl.ms}.
  */
 public final class KmsStack implements AutoCloseable {
 

@@ -6,14 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.SecureRandom;
-import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContextSpi;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLServerSocketFactory;
-import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -27,16 +20,25 @@ public final class Tls {
     private Tls() {
     }
 
-    /** A client context trusting the certificates in {@code truststore}, or the JDK's defaults when null. */
+    /**
+     * A TLS 1.3-only client context trusting the certificates in {@code truststore}, or the JDK's
+     * defaults when null. Its sockets, engines and default parameters offer TLS 1.3 alone, so a
+     * client built on it refuses a server that cannot speak 1.3 even if it never sets parameters.
+     */
     public static SSLContext clientContext(Path truststore, char[] password, String type)
             throws IOException, GeneralSecurityException {
+        return clientContext(truststore == null ? null : trustManagers(truststore, password, type));
+    }
+
+    /** A TLS 1.3-only client context over {@code trust}, or the JDK's default trust when null. */
+    public static SSLContext clientContext(TrustManager[] trust) throws GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance(PROTOCOL);
-        ctx.init(null, truststore == null ? null : trustManagers(truststore, password, type), null);
-        return ctx;
+        ctx.init(null, trust, null);
+        return Tls13Only.wrap(ctx);
     }
 
     /** Trust managers for the certificates in {@code truststore} (PKCS12 when {@code type} is null). */
-    public static javax.net.ssl.TrustManager[] trustManagers(Path truststore, char[] password, String type)
+    public static TrustManager[] trustManagers(Path truststore, char[] password, String type)
             throws IOException, GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(load(truststore, password, type));
@@ -59,60 +61,7 @@ public final class Tls {
      */
     public static SSLContext tls13OnlyServerContext(Path keystore, char[] password) throws IOException,
             GeneralSecurityException {
-        SSLContext inner = serverContext(keystore, password);
-        SSLContextSpi spi = new SSLContextSpi() {
-            @Override
-            protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) {
-                throw new IllegalStateException("already initialised");
-            }
-
-            @Override
-            protected SSLSocketFactory engineGetSocketFactory() {
-                return inner.getSocketFactory();
-            }
-
-            @Override
-            protected SSLServerSocketFactory engineGetServerSocketFactory() {
-                return inner.getServerSocketFactory();
-            }
-
-            @Override
-            protected SSLEngine engineCreateSSLEngine() {
-                SSLEngine e = inner.createSSLEngine();
-                e.setEnabledProtocols(new String[] {PROTOCOL});
-                return e;
-            }
-
-            @Override
-            protected SSLEngine engineCreateSSLEngine(String host, int port) {
-                SSLEngine e = inner.createSSLEngine(host, port);
-                e.setEnabledProtocols(new String[] {PROTOCOL});
-                return e;
-            }
-
-            @Override
-            protected SSLSessionContext engineGetServerSessionContext() {
-                return inner.getServerSessionContext();
-            }
-
-            @Override
-            protected SSLSessionContext engineGetClientSessionContext() {
-                return inner.getClientSessionContext();
-            }
-
-            @Override
-            protected SSLParameters engineGetDefaultSSLParameters() {
-                return onlyTls13(inner);
-            }
-
-            @Override
-            protected SSLParameters engineGetSupportedSSLParameters() {
-                SSLParameters p = inner.getSupportedSSLParameters();
-                p.setProtocols(new String[] {PROTOCOL});
-                return p;
-            }
-        };
-        return new SSLContext(spi, inner.getProvider(), PROTOCOL) { };
+        return Tls13Only.wrap(serverContext(keystore, password));
     }
 
     /** Parameters that allow TLS 1.3 and nothing else. */

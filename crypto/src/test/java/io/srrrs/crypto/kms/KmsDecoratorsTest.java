@@ -133,7 +133,7 @@ class KmsDecoratorsTest {
         assertThatThrownBy(() -> new DekCache.Limits(Duration.ofHours(1), 10, (1L << 50) + 1))
                 .hasMessageContaining("2^50");
         assertThatThrownBy(() -> new DekCache.Limits(Duration.ZERO, 10, 10)).hasMessageContaining("positive");
-        assertThat(DekCache.Limits.DEFAULTS).isEqualTo(new DekCache.Limits(Duration.ofHours(1), 1_000_000, 1L << 40));
+        assertThat(DekCache.Limits.DEFAULTS).isEqualTo(new DekCache.Limits(Duration.ofSeconds(30), 1_000_000, 1L << 40));
     }
 
     // ---- decrypt-side cache ---------------------------------------------------------------------

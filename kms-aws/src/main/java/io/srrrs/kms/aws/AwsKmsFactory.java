@@ -3,6 +3,7 @@ package io.srrrs.kms.aws;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
+import io.srrrs.crypto.pki.Tls;
 
 import java.io.IOException;
 import java.net.URI;
@@ -11,11 +12,15 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.TrustManager;
+import org.apache.http.conn.socket.ConnectionSocketFactory;
+import org.apache.http.conn.ssl.SSLConnectionSocketFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.apache.internal.conn.SdkTlsSocketFactory;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.KmsClientBuilder;
@@ -23,7 +28,8 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
 /**
  * {@code kms.type=aws-kms}. Credentials come from the AWS default chain (environment, profile,
  * container or instance role) unless both static keys are given; the endpoint can be overridden
- * (a VPC endpoint, LocalStack, moto). The SDK's own retries are off: the KmsStack retries.
+ * (a VPC endpoint, LocalStack, moto; https only). TLS 1.3 alone is offered, to the regional
+ * endpoint too. The SDK's own retries are off: the KmsStack retries.
  */
 public final class AwsKmsFactory implements KmsFactory {
 
@@ -64,12 +70,23 @@ public final class AwsKmsFactory implements KmsFactory {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder()
                 .connectionTimeout(Duration.ofMillis(timeout)).socketTimeout(Duration.ofMillis(timeout));
         String truststore = config.get(TRUSTSTORE);
-        if (truststore != null && !truststore.isBlank()) {
-            javax.net.ssl.TrustManager[] trust = trust(Path.of(truststore.trim()),
-                    config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
-            http.tlsTrustManagersProvider(() -> trust);
+        TrustManager[] trust = truststore == null || truststore.isBlank() ? null
+                : trust(Path.of(truststore.trim()), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
+        return new AwsKms(b.httpClient(http.socketFactory(tls13Only(trust)).build()).build());
+    }
+
+    /**
+     * TLS 1.3 alone offered (AWS KMS endpoints speak it), over {@code trust} or the JDK's trust
+     * store, with the SDK's default hostname check. The SDK's own factory, not Apache's, for its
+     * guard against TLS 1.3 half-closed connections (a write to a closed peer would hang).
+     */
+    private static ConnectionSocketFactory tls13Only(TrustManager[] trust) {
+        try {
+            return new SdkTlsSocketFactory(Tls.clientContext(trust),
+                    SSLConnectionSocketFactory.getDefaultHostnameVerifier());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
         }
-        return new AwsKms(b.httpClient(http.build()).build());
     }
 
     @Override
@@ -85,9 +102,9 @@ public final class AwsKmsFactory implements KmsFactory {
         return d;
     }
 
-    private static javax.net.ssl.TrustManager[] trust(Path file, String password) {
+    private static TrustManager[] trust(Path file, String password) {
         try {
-            return io.srrrs.crypto.pki.Tls.trustManagers(file, password.toCharArray(), "PKCS12");
+            return Tls.trustManagers(file, password.toCharArray(), "PKCS12");
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + file + ": " + e.getMessage(), e);
         }

@@ -9,6 +9,7 @@ import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
+import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsStack;
@@ -42,13 +43,14 @@ class AwsKmsIT {
     static Map<String, String> config;
     static String orders;
     static String archive;
+    static LocalCa ca;
 
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(MotoKms.executable().isPresent(), "moto_server is not installed: the aws-kms tests need moto 5 "
                 + "(pip install 'moto[server]'); skipping them");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "moto-");
-        LocalCa ca = LocalCa.createOrLoad(dir.resolve("ca"));
+        ca = LocalCa.createOrLoad(dir.resolve("ca"));
         moto = MotoKms.start(dir.resolve("moto"), ca);
         config = new HashMap<>();
         config.put("kms.type", "aws-kms");
@@ -136,6 +138,66 @@ class AwsKmsIT {
             assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId(missing), CONTEXT))
                     .isInstanceOf(UnknownKeyException.class);
             assertThat(stack.retries()).as("unknown keys are final, never retried").isZero();
+        }
+    }
+
+    /**
+     * What bounds how long a disabled or destroyed KEK goes on encrypting (kms.dek.cache.max.age.ms,
+     * 30 s by default, which is also how long the stack caches a resolution). The topology resolves
+     * the KEK of every reference; once the cached resolution is older than the max age, DescribeKey
+     * reports the key disabled or pending deletion (the only way to destroy one) and the stack
+     * refuses, finally, without retries. AWS itself also refuses GenerateDataKey under such a key
+     * (DisabledException, KMSInvalidStateException: their mapping is AwsKmsErrorsTest); moto 5.2
+     * does not enforce key states on GenerateDataKey, so that half is not shown against it here.
+     */
+    @Test
+    void aDisabledKeyAndAKeyPendingDeletionAreRefusedOnceTheCachedResolutionIsOld() throws Exception {
+        software.amazon.awssdk.services.kms.model.KeyMetadata toDisable;
+        software.amazon.awssdk.services.kms.model.KeyMetadata toDelete;
+        try (KmsClient admin = admin(ca)) {
+            toDisable = admin.createKey(b -> b.description("to-disable")).keyMetadata();
+            toDelete = admin.createKey(b -> b.description("to-delete")).keyMetadata();
+        }
+        MutableClock clock = new MutableClock();
+        try (KmsStack stack = KmsStack.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
+                millis -> { })) {
+            stack.kms().generateDataKey(stack.kms().resolve(toDisable.arn()), CONTEXT).close();
+            stack.kms().generateDataKey(stack.kms().resolve(toDelete.arn()), CONTEXT).close();
+            try (KmsClient admin = admin(ca)) {
+                // by key id: moto's DisableKey does not take an ARN
+                admin.disableKey(b -> b.keyId(toDisable.keyId()));
+                admin.scheduleKeyDeletion(b -> b.keyId(toDelete.keyId()).pendingWindowInDays(7));
+            }
+            clock.advance(java.time.Duration.ofSeconds(30));
+            assertThatThrownBy(() -> stack.kms().resolve(toDisable.arn())).isInstanceOf(KeyDisabledException.class)
+                    .hasMessageContaining("Disabled");
+            assertThatThrownBy(() -> stack.kms().resolve(toDelete.arn())).isInstanceOf(KeyDisabledException.class)
+                    .hasMessageContaining("PendingDeletion");
+            assertThat(stack.retries()).as("final refusals, never retried").isZero();
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends java.time.Clock {
+        private java.time.Instant now = java.time.Instant.parse("2026-11-28T00:00:00Z");
+
+        void advance(java.time.Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
         }
     }
 

@@ -21,6 +21,10 @@ import io.srrrs.crypto.pki.LocalCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -154,6 +158,47 @@ class VaultTransitKmsAgainstStubTest {
             try (DataKey stillThere = kms.unwrap(b.wrapped(), CONTEXT)) {
                 assertThat(stillThere.material()).isEqualTo(b.plaintext().material());
             }
+        }
+    }
+
+    /**
+     * Transit has no disabled state: a KEK is taken out of use by deleting it (or by taking the
+     * token's policy away, a 403: errorsMapToDistinctTypesAndOnlyTransientOnesAreRetried). Through
+     * the stack with its default settings, no new object is encrypted under a deleted key once the
+     * cached DEK is 30 s old (kms.dek.cache.max.age.ms).
+     */
+    @Test
+    void aDeletedKeyEncryptsNothingNewOnceTheCachedDekIsThirtySecondsOld() throws Exception {
+        Instant[] now = {Instant.parse("2026-11-28T00:00:00Z")};
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now[0];
+            }
+        };
+        try (KmsStack stack = KmsStack.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
+                millis -> { })) {
+            KekId orders = stack.kms().resolve("orders");
+            stack.kms().generateDataKey(orders, CONTEXT).close();
+            vault.keys.remove("orders"); // DELETE keys/orders (after deletion_allowed=true)
+            now[0] = now[0].plusSeconds(29);
+            stack.kms().generateDataKey(orders, CONTEXT).close(); // the documented window
+            now[0] = now[0].plusSeconds(1);
+            int before = vault.requests.get();
+            assertThatThrownBy(() -> stack.kms().generateDataKey(orders, CONTEXT)).isInstanceOf(UnknownKeyException.class)
+                    .hasMessageContaining("'orders'");
+            assertThat(vault.requests.get() - before).as("refused once, not retried").isEqualTo(1);
+            assertThatThrownBy(() -> stack.kms().resolve("orders")).isInstanceOf(UnknownKeyException.class);
         }
     }
 

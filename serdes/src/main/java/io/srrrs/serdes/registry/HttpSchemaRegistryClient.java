@@ -12,9 +12,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import org.apache.avro.Schema;
 
 /**
@@ -35,12 +38,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
     public HttpSchemaRegistryClient(RegistryConfig config) {
         this.config = config;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(config.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (config.sslContext() != null) {
-            builder.sslContext(config.sslContext()).sslParameters(Tls.onlyTls13(config.sslContext()));
+        // Always a TLS 1.3-only context: without one java.net.http would take the JDK default,
+        // which offers TLS 1.2 to an https registry (a config built without fromProperties).
+        SSLContext ssl = config.sslContext() == null ? defaultTls13() : config.sslContext();
+        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).followRedirects(HttpClient.Redirect.NEVER)
+                .sslContext(ssl).sslParameters(Tls.onlyTls13(ssl)).build();
+    }
+
+    private static SSLContext defaultTls13() {
+        try {
+            return Tls.clientContext((TrustManager[]) null);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
         }
-        this.http = builder.build();
     }
 
     @Override

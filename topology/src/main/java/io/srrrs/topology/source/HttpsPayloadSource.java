@@ -7,7 +7,6 @@ import io.srrrs.topology.BadReferenceException;
 import io.srrrs.topology.RejectReason;
 import io.srrrs.topology.Sanitizer;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -19,48 +18,38 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 
 /**
  * {@code https://host/path} payloads from allow-listed hosts, TLS 1.3 only. Redirects are
  * followed by hand, at most {@code maxRedirects}, and every hop must be https to an allowed
- * host. A whole download has a deadline; past it the stream is cut and the reference goes to
- * the DLQ. 5xx and network failures are retried; 4xx answers go to the DLQ.
+ * host. Connecting, every hop's headers and the body all come out of one
+ * {@link SourceDeadline}: each request may wait only what is left of it, and {@link PayloadSources}
+ * cuts the body where it ends; past it the reference goes to the DLQ as SOURCE_FAILED. 5xx and
+ * network failures are retried; 4xx answers go to the DLQ.
  */
 public final class HttpsPayloadSource implements PayloadSource {
 
     private final List<String> allowedHosts;
     private final HttpClient http;
-    private final Duration timeout;
     private final int maxRedirects;
-    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "srrrs-https-source-deadlines");
-        t.setDaemon(true);
-        return t;
-    });
 
-    public HttpsPayloadSource(List<String> allowedHosts, SSLContext ssl, Duration connectTimeout, Duration timeout,
-                              int maxRedirects) {
+    /** {@code connectTimeout} bounds each connection; the deadline of each payload bounds everything. */
+    public HttpsPayloadSource(List<String> allowedHosts, SSLContext ssl, Duration connectTimeout, int maxRedirects) {
         this.allowedHosts = allowedHosts.stream().map(h -> h.trim().toLowerCase(Locale.ROOT)).filter(h -> !h.isEmpty())
                 .toList();
         this.http = HttpClient.newBuilder().sslContext(ssl).sslParameters(Tls.onlyTls13(ssl))
                 .connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
-        this.timeout = timeout;
         this.maxRedirects = maxRedirects;
     }
 
     @Override
-    public OpenedPayload open(PayloadReference reference) throws BadReferenceException, IOException {
+    public OpenedPayload open(PayloadReference reference, SourceDeadline deadline) throws BadReferenceException, IOException {
         String raw = ((UriSource) reference.getSource()).getUri();
         URI uri = parse(raw);
         check(uri, RejectReason.HOST_NOT_ALLOWED);
         for (int hop = 0; ; hop++) {
-            HttpResponse<InputStream> response = get(uri);
+            HttpResponse<InputStream> response = get(uri, deadline);
             int status = response.statusCode();
             if (status >= 300 && status < 400 && status != 304) {
                 response.body().close();
@@ -77,7 +66,7 @@ public final class HttpsPayloadSource implements PayloadSource {
             }
             if (status == 200) {
                 long length = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-                return new OpenedPayload(withDeadline(response.body()), length);
+                return new OpenedPayload(response.body(), length);
             }
             response.body().close();
             String where = Sanitizer.uri(uri.toString());
@@ -94,12 +83,14 @@ public final class HttpsPayloadSource implements PayloadSource {
         }
     }
 
-    private HttpResponse<InputStream> get(URI uri) throws IOException, BadReferenceException {
+    /** One hop, waiting for its headers only what is left of the deadline. */
+    private HttpResponse<InputStream> get(URI uri, SourceDeadline deadline) throws IOException, BadReferenceException {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+            return http.send(HttpRequest.newBuilder(uri).timeout(deadline.remaining()).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw new BadReferenceException(RejectReason.SOURCE_FAILED, Sanitizer.uri(uri.toString()) + " timed out");
+            throw new BadReferenceException(RejectReason.SOURCE_FAILED, Sanitizer.uri(uri.toString()) + " timed out ("
+                    + "srrrs.source.deadline.ms = " + deadline.budget().toMillis() + " ms, or its connect timeout)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
@@ -131,96 +122,5 @@ public final class HttpsPayloadSource implements PayloadSource {
             throw new BadReferenceException(reason, "host '" + Sanitizer.text(host) + "' is not in "
                     + "srrrs.source.https.allowed.hosts");
         }
-    }
-
-    /**
-     * Cuts the stream when the download's deadline passes; reads then fail with
-     * {@link DeadlineExceededException}. That includes a read that was blocked when the deadline
-     * closed the body: the JDK's stream then fails it with a plain {@code IOException("closed")},
-     * which would otherwise look like a transient network failure.
-     */
-    private InputStream withDeadline(InputStream body) {
-        AtomicBoolean expired = new AtomicBoolean();
-        ScheduledFuture<?> cut = deadlines.schedule(() -> {
-            expired.set(true); // before the close, so that the read it fails sees the deadline
-            try {
-                body.close();
-            } catch (IOException ignored) {
-                // already closed
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return new FilterInputStream(body) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                checkDeadline(null);
-                int n;
-                try {
-                    n = super.read(b, off, len);
-                } catch (IOException e) {
-                    checkDeadline(e);
-                    throw e;
-                }
-                return n < 0 ? endOfBody(n) : n;
-            }
-
-            @Override
-            public int read() throws IOException {
-                checkDeadline(null);
-                int n;
-                try {
-                    n = super.read();
-                } catch (IOException e) {
-                    checkDeadline(e);
-                    throw e;
-                }
-                return n < 0 ? endOfBody(n) : n;
-            }
-
-            @Override
-            public long skip(long n) throws IOException {
-                checkDeadline(null);
-                try {
-                    return super.skip(n);
-                } catch (IOException e) {
-                    checkDeadline(e);
-                    throw e;
-                }
-            }
-
-            /** An end of body seen once the deadline has closed it is not trusted as the payload's end. */
-            private int endOfBody(int eof) throws DeadlineExceededException {
-                checkDeadline(null);
-                return eof;
-            }
-
-            /** Past the deadline every read fails as the deadline, whatever the cut made the body throw. */
-            private void checkDeadline(IOException cause) throws DeadlineExceededException {
-                if (expired.get()) {
-                    DeadlineExceededException e = new DeadlineExceededException(timeout);
-                    if (cause != null) {
-                        e.initCause(cause);
-                    }
-                    throw e;
-                }
-            }
-
-            @Override
-            public void close() throws IOException {
-                cut.cancel(false);
-                super.close();
-            }
-        };
-    }
-
-    /** A download that took longer than srrrs.source.https.timeout.ms. */
-    public static final class DeadlineExceededException extends IOException {
-        DeadlineExceededException(Duration timeout) {
-            super("download took longer than srrrs.source.https.timeout.ms = " + timeout.toMillis() + " ms");
-        }
-    }
-
-    @Override
-    public void close() {
-        deadlines.shutdownNow();
     }
 }

@@ -10,7 +10,7 @@ import java.nio.ByteBuffer;
 public final class InlinePayloadSource implements PayloadSource {
 
     @Override
-    public OpenedPayload open(PayloadReference reference) {
+    public OpenedPayload open(PayloadReference reference, SourceDeadline deadline) {
         ByteBuffer data = ((InlineSource) reference.getSource()).getData().duplicate();
         byte[] bytes = new byte[data.remaining()];
         data.get(bytes);

@@ -17,27 +17,38 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
 import org.apache.kafka.common.config.types.Password;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * The sources by scheme, and the size limit every payload is held to, whatever its source says.
+ * The sources by scheme, and the two bounds every payload is held to, whatever its source says:
+ * its size ({@code srrrs.source.max.bytes}) and one deadline for the whole of it, connection,
+ * headers and body ({@code srrrs.source.deadline.ms}, see {@link SourceDeadlineRule}).
  */
 public final class PayloadSources implements AutoCloseable {
 
     private final Map<String, PayloadSource> byScheme;
     private final long maxBytes;
+    private final Duration deadline;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "srrrs-source-deadlines");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public PayloadSources(Map<String, PayloadSource> byScheme, long maxBytes) {
+    public PayloadSources(Map<String, PayloadSource> byScheme, long maxBytes, Duration deadline) {
         this.byScheme = Map.copyOf(byScheme);
         this.maxBytes = maxBytes;
+        this.deadline = deadline;
     }
 
     public static PayloadSources from(TopologyConfig c) {
         List<String> buckets = c.getList(TopologyConfig.S3_BUCKETS);
         PayloadSource s3 = buckets.isEmpty()
-                ? ref -> {
+                ? (ref, deadline) -> {
                     throw new BadReferenceException(RejectReason.BUCKET_NOT_ALLOWED,
                             "s3:// sources are disabled (srrrs.source.s3.allowed.buckets is empty)");
                 }
@@ -50,29 +61,37 @@ public final class PayloadSources implements AutoCloseable {
                 "s3", s3,
                 "https", new HttpsPayloadSource(c.getList(TopologyConfig.HTTPS_HOSTS), httpsTrust,
                         Duration.ofMillis(c.getLong(TopologyConfig.HTTPS_CONNECT_TIMEOUT)),
-                        Duration.ofMillis(c.getLong(TopologyConfig.HTTPS_TIMEOUT)),
                         c.getInt(TopologyConfig.HTTPS_MAX_REDIRECTS))),
-                c.getLong(TopologyConfig.SOURCE_MAX_BYTES));
+                c.getLong(TopologyConfig.SOURCE_MAX_BYTES), Duration.ofMillis(c.getLong(TopologyConfig.SOURCE_DEADLINE)));
     }
 
-    /** Opens the payload of a validated reference, bounded by srrrs.source.max.bytes. */
+    /**
+     * Opens the payload of a validated reference, bounded by srrrs.source.max.bytes and by
+     * srrrs.source.deadline.ms from now: past it, opening or reading fails with
+     * {@link SourceDeadlineExceededException}.
+     */
     public OpenedPayload open(ReferenceValidator.Valid valid) throws BadReferenceException, IOException {
         PayloadSource source = byScheme.get(valid.scheme());
         if (source == null) {
             throw new BadReferenceException(RejectReason.UNSUPPORTED_SOURCE, valid.scheme() + " sources are not available");
         }
-        OpenedPayload opened = source.open(valid.reference());
+        SourceDeadline started = SourceDeadline.start(deadline);
+        OpenedPayload opened = source.open(valid.reference(), started);
         if (opened.declaredLength() > maxBytes) {
             opened.close();
             throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, "payload is " + opened.declaredLength()
                     + " bytes; srrrs.source.max.bytes is " + maxBytes);
         }
-        InputStream limited = new LimitedInputStream(opened.stream(), maxBytes);
+        InputStream limited = new LimitedInputStream(new DeadlineInputStream(opened.stream(), started, timer), maxBytes);
         return new OpenedPayload(limited, opened.declaredLength());
     }
 
     public long maxBytes() {
         return maxBytes;
+    }
+
+    public Duration deadline() {
+        return deadline;
     }
 
     private static S3Client s3Client(TopologyConfig c) {
@@ -101,5 +120,6 @@ public final class PayloadSources implements AutoCloseable {
     @Override
     public void close() {
         byScheme.values().forEach(PayloadSource::close);
+        timer.shutdownNow();
     }
 }

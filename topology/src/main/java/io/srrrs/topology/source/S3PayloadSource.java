@@ -11,8 +11,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Set;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -23,7 +25,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 /**
  * {@code s3://bucket/key} payloads from allow-listed staging buckets, streamed with one GET.
  * Missing objects and refused access go to the DLQ; 5xx answers and network failures are
- * retried (an {@link IOException}).
+ * retried (an {@link IOException}). The GET, its retries included, may take only what is left of
+ * the payload's {@link SourceDeadline} (the SDK's API call timeout); {@link PayloadSources} cuts
+ * the body where the deadline ends.
  */
 public final class S3PayloadSource implements PayloadSource {
 
@@ -36,7 +40,7 @@ public final class S3PayloadSource implements PayloadSource {
     }
 
     @Override
-    public OpenedPayload open(PayloadReference reference) throws BadReferenceException, IOException {
+    public OpenedPayload open(PayloadReference reference, SourceDeadline deadline) throws BadReferenceException, IOException {
         String raw = ((UriSource) reference.getSource()).getUri();
         URI uri;
         try {
@@ -55,7 +59,9 @@ public final class S3PayloadSource implements PayloadSource {
         }
         String key = URLDecoder.decode(rawPath.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8);
         try {
-            ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key));
+            Duration left = deadline.remaining();
+            ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key)
+                    .overrideConfiguration(o -> o.apiCallTimeout(left)));
             Long length = in.response().contentLength();
             return new OpenedPayload(in, length == null ? -1 : length);
         } catch (NoSuchKeyException | NoSuchBucketException e) {
@@ -72,6 +78,8 @@ public final class S3PayloadSource implements PayloadSource {
                         + " for " + Sanitizer.uri(raw));
             }
             throw new IOException("staging store answered " + e.statusCode(), e);
+        } catch (ApiCallTimeoutException e) {
+            throw new SourceDeadlineExceededException(deadline.budget());
         } catch (SdkClientException e) {
             throw new IOException("staging store unreachable: " + Sanitizer.text(e.getMessage()), e);
         }

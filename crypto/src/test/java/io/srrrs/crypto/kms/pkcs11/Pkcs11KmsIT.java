@@ -92,6 +92,22 @@ class Pkcs11KmsIT {
         assertThat(kms.listKeks()).extracting(Pkcs11Kms.KekInfo::name).doesNotContain("hsm-rotate");
     }
 
+    /**
+     * A token has no disabled state (a disable of the {@code srrrs keys} kind is a destroy here):
+     * once the KEK is destroyed, no new DEK is wrapped under it, which is what bounds how long the
+     * encrypt-side cache can go on using it (kms.dek.cache.max.age.ms).
+     */
+    @Test
+    void noNewDekIsWrappedUnderADestroyedKek() throws Exception {
+        kms.createKek("hsm-gone");
+        KekId kek = kms.resolve("hsm-gone");
+        kms.generateDataKey(kek, ACME).close();
+        kms.destroy("hsm-gone");
+        assertThatThrownBy(() -> kms.generateDataKey(kek, ACME)).isInstanceOf(UnknownKeyException.class)
+                .hasMessageContaining("hsm-gone");
+        assertThatThrownBy(() -> kms.resolve("hsm-gone")).isInstanceOf(UnknownKeyException.class);
+    }
+
     @Test
     void anObjectEncryptedUnderAnHsmKekReadsBackThroughTheCachedStack() throws Exception {
         kms.createKek("hsm-objects");

@@ -1,0 +1,9 @@
+/**
+ * The encryption topology: a Kafka Streams application that turns each PayloadReference into the
+ * EncryptedChunk records of one object (format v1) in one transaction, or into one dead-letter
+ * record with its reason. It is a privileged deputy (it reads sources, uses KEKs, names where
+ * objects are written), so every choice a reference makes is checked against the operator's
+ * configuration first: the destination ({@link io.srrrs.topology.ReferencePolicy}), the KEK
+ * ({@link io.srrrs.topology.KekPolicy}), the source ({@link io.srrrs.topology.source}).
+ */
+package io.srrrs.topology;
