@@ -27,7 +27,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node KRaft Kafka broker (broker and controller in one), in this JVM, with both
  * listeners speaking TLS 1.3 only, certificates from the {@link LocalCa}. Its log directory is a
- * plain directory, so tests can scan the bytes Kafka stored.
+ * plain directory, so tests can scan the bytes Kafka stored. Its own checks (readiness, topic
+ * creation) present the broker's certificate ({@code CN=kafka}), so it also starts with overrides
+ * that require client certificates and an authorizer with {@code User:kafka} as a super user.
  */
 public final class EmbeddedKafka implements KafkaBroker {
 
@@ -35,12 +37,14 @@ public final class EmbeddedKafka implements KafkaBroker {
     private final int port;
     private final Path logDir;
     private final LocalCa ca;
+    private final LocalCa.ServerIdentity identity;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port, Path logDir, LocalCa ca) {
+    private EmbeddedKafka(KafkaRaftServer server, int port, Path logDir, LocalCa ca, LocalCa.ServerIdentity identity) {
         this.server = server;
         this.port = port;
         this.logDir = logDir;
         this.ca = ca;
+        this.identity = identity;
     }
 
     /** Formats {@code dir} on first use (kept across restarts) and starts the broker. */
@@ -101,7 +105,7 @@ public final class EmbeddedKafka implements KafkaBroker {
         }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
         server.startup();
-        EmbeddedKafka kafka = new EmbeddedKafka(server, port, logDir, ca);
+        EmbeddedKafka kafka = new EmbeddedKafka(server, port, logDir, ca, id);
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
     }
@@ -122,6 +126,10 @@ public final class EmbeddedKafka implements KafkaBroker {
 
     private Map<String, Object> adminProperties() {
         Map<String, Object> m = new HashMap<>(clientProperties());
+        m.put("ssl.keystore.location", identity.keystore().toString());
+        m.put("ssl.keystore.password", new String(identity.password()));
+        m.put("ssl.key.password", new String(identity.password()));
+        m.put("ssl.keystore.type", "PKCS12");
         m.put("request.timeout.ms", "5000");
         m.put("default.api.timeout.ms", "10000");
         return m;
