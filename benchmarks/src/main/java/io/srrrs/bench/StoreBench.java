@@ -12,7 +12,7 @@ import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -115,7 +115,7 @@ public final class StoreBench {
         try (EmbeddedS3 s3proxy = EmbeddedS3.start(dir.resolve("s3"), ca);
              LocalKeystoreKms local = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "bench".toCharArray())) {
             local.createKek("bench");
-            KmsStack kms = KmsStack.around(local, KmsStack.Config.DEFAULTS);
+            DecoratedKms kms = DecoratedKms.around(local, DecoratedKms.Config.DEFAULTS);
             StoreConfig store = StoreConfig.of(s3proxy.httpsEndpoint(), s3proxy.accessKey(), s3proxy.secretKey(),
                     ca.truststore());
             List<Pass> passes = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.srrrs.chaos;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.store.StoreClients;
 import io.srrrs.store.StoreConfig;
 
@@ -100,7 +100,7 @@ final class Verifier {
             throws Exception {
         List<String> corrupt = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(3);
-        try (KmsStack kms = KmsConfig.stack(kmsConfig); SrrrsClient client = SrrrsClient.create(store, kms.kms(),
+        try (DecoratedKms kms = KmsConfig.stack(kmsConfig); SrrrsClient client = SrrrsClient.create(store, kms.kms(),
                 KekAllowList.parse(ChaosStack.KEK, ""))) {
             List<Future<?>> done = new ArrayList<>();
             for (Payload p : payloads) {

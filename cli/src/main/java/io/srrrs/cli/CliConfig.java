@@ -3,7 +3,7 @@ package io.srrrs.cli;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.store.StoreClients;
 import io.srrrs.store.StoreConfig;
 import io.srrrs.topology.TopologyConfig;
@@ -130,11 +130,11 @@ public final class CliConfig {
         return StoreClients.s3(store());
     }
 
-    public KmsStack kms() {
+    public DecoratedKms kms() {
         return KmsConfig.stack(topology().kmsConfig());
     }
 
-    public SrrrsClient client(KmsStack kms) {
+    public SrrrsClient client(DecoratedKms kms) {
         return SrrrsClient.create(store(), kms.kms(), allowedKeks());
     }
 

@@ -1,7 +1,7 @@
 package io.srrrs.cli;
 
 import io.srrrs.client.SrrrsClient;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.embedded.CephRgw;
 import io.srrrs.schemas.PayloadReference;
 
@@ -254,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
         int verified = 0;
         long total = byId.values().stream().mapToLong(Payload::size).sum();
         Progress progress = new Progress("reading back", total);
-        try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+        try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
             for (Map.Entry<String, Payload> e : byId.entrySet()) {
                 Payload p = e.getValue();
                 Pipeline.Outcome o = outcomes.get(e.getKey());

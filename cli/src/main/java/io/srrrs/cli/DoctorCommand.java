@@ -4,7 +4,7 @@ import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
@@ -158,7 +158,7 @@ final class DoctorCommand implements Callable<Integer> {
             return new Check("kms", Level.WARN, "no " + TopologyConfig.KEK_DEFAULT + " to try a round trip with");
         }
         long start = System.nanoTime();
-        try (KmsStack kms = io.srrrs.crypto.kms.KmsConfig.stack(kmsConfig)) {
+        try (DecoratedKms kms = io.srrrs.crypto.kms.KmsConfig.stack(kmsConfig)) {
             KekId id = kms.kms().resolve(kek);
             EncryptionContext context = EncryptionContext.of("srrrs-doctor", "probe");
             // The provider itself, not the caches: this is a reachability check.

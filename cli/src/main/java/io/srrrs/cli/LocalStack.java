@@ -137,7 +137,7 @@ public final class LocalStack implements AutoCloseable {
         Path passwordFile = dir.resolve("kms").resolve("password");
         step(options.kmsConfig().isEmpty() ? "local KMS" : "KMS (" + options.kmsConfig().get("kms.type") + ")", () -> {
             if (!options.kmsConfig().isEmpty()) {
-                try (io.srrrs.crypto.kms.KmsStack kms = io.srrrs.crypto.kms.KmsConfig.stack(options.kmsConfig())) {
+                try (io.srrrs.crypto.kms.DecoratedKms kms = io.srrrs.crypto.kms.KmsConfig.stack(options.kmsConfig())) {
                     kms.kms().resolve(options.kmsConfig().getOrDefault(TopologyConfig.KEK_DEFAULT, KEK));
                 }
                 endpoints.put("kms", options.kmsConfig().get("kms.type") + " "

@@ -3,7 +3,7 @@ package io.srrrs.cli;
 import io.srrrs.client.ObjectInfo;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.schemas.PayloadReference;
 
 import java.io.InputStream;
@@ -169,7 +169,7 @@ final class ObjectCommands {
         public Integer call() throws Exception {
             CliConfig config = common.config();
             List<String> bk = Pipeline.splitBucketKey(location);
-            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 ObjectInfo info = client.inspect(bk.get(0), bk.get(1));
                 long offset = 0;
                 long length = info.plaintextLength();
@@ -253,7 +253,7 @@ final class ObjectCommands {
         public Integer call() throws Exception {
             CliConfig config = common.config();
             List<String> bk = Pipeline.splitBucketKey(location);
-            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 print(client.inspect(bk.get(0), bk.get(1)));
             }
             return 0;
@@ -308,7 +308,7 @@ final class ObjectCommands {
                 keys.add(bk.get(1));
             }
             int failed = 0;
-            try (KmsStack kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 Progress progress = new Progress("rewrapping", keys.size());
                 for (String key : keys) {
                     try {

@@ -7,7 +7,7 @@ import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKeyPair;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;
@@ -42,7 +42,7 @@ class GetCommandTest {
     static Path dir;
     static EmbeddedS3 s3;
     static S3Client admin;
-    static KmsStack kms;
+    static DecoratedKms kms;
     static Path config;
 
     @BeforeAll
@@ -55,7 +55,7 @@ class GetCommandTest {
         LocalKeystoreKms keystore = LocalKeystoreKms.openOrCreate(keks, "pw".toCharArray());
         keystore.createKek("orders");
         keystore.createKek("intruder");
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         config = dir.resolve("srrrs.properties");
         // No srrrs.kek.allowed: the default allows srrrs.kek.default only.
         Files.writeString(config, String.join("\n", "store.url=" + s3.httpsEndpoint(),

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.srrrs.client.SrrrsClient;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.pkcs11.Pkcs11Kms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -133,14 +133,14 @@ class KmsProvidersIT {
             assertThat(CliHelpTest.run("publish", bDir.toString(), "--kek", "kek-b", "--dir", d).code()).isZero();
 
             CliConfig config = CliConfig.load(dir.resolve("stack").resolve("srrrs.properties"));
-            KmsStack kmsStack = stack.topology().kms(); // one SunPKCS11 session per process
-            try (SrrrsClient client = SrrrsClient.create(config.store(), kmsStack.kms(), config.allowedKeks())) {
+            DecoratedKms decoratedKms = stack.topology().kms(); // one SunPKCS11 session per process
+            try (SrrrsClient client = SrrrsClient.create(config.store(), decoratedKms.kms(), config.allowedKeks())) {
                 assertThat(new String(client.readAll("srrrs-demo", "a.txt"), StandardCharsets.UTF_8)).isEqualTo("under kek-a");
                 assertThat(client.inspect("srrrs-demo", "b.txt").metadata().wrappedDek().kek().value()).isEqualTo("kek-b");
             }
             token.destroy("kek-a");
             // A reader that never unwrapped the DEK (a fresh unwrap cache) finds the KEK gone.
-            try (KmsStack fresh = KmsStack.around(token, KmsStack.Config.DEFAULTS);
+            try (DecoratedKms fresh = DecoratedKms.around(token, DecoratedKms.Config.DEFAULTS);
                  SrrrsClient client = SrrrsClient.create(config.store(), fresh.kms(), config.allowedKeks())) {
                 assertThatThrownBy(() -> client.readAll("srrrs-demo", "a.txt")).isInstanceOf(UnknownKeyException.class)
                         .hasMessageContaining("kek-a");

@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>Every byte returned has been authenticated; anything that is not an intact SRRRS object
  * written for this bucket and key is refused with the {@link CiphertextException} subclass that
- * names why. DEKs come through the given {@link Kms} (use a {@code KmsStack} for its unwrap
+ * names why. DEKs come through the given {@link Kms} (use a {@code DecoratedKms} for its unwrap
  * cache), and only for objects whose {@code srrrs-kek-id} the client's {@link KekAllowList}
  * allows: any other is refused with a {@link KekNotAllowedException} before the KMS is asked
  * ({@link #inspect} of an object without SSE-C asks no KMS and shows any KEK). SSE-C objects are read with their SSE-C key, derived from the DEK, sent automatically.

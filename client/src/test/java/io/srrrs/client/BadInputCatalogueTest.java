@@ -19,7 +19,7 @@ import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekNotAllowedException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -78,7 +78,7 @@ class BadInputCatalogueTest {
     static EmbeddedS3 s3;
     static S3Client admin;
     static LocalKeystoreKms keystore;
-    static KmsStack kms;
+    static DecoratedKms kms;
     static SrrrsClient client;
 
     /** The KEKs this catalogue's readers open: its own, and a pattern for KEKs the KMS does not have. */
@@ -93,7 +93,7 @@ class BadInputCatalogueTest {
         keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "pw".toCharArray());
         keystore.createKek("orders");
         keystore.createKek("paused");
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         client = SrrrsClient.create(store(), kms.kms(), ALLOWED);
     }
 
@@ -312,8 +312,8 @@ class BadInputCatalogueTest {
     void aDisabledKekCannotBeRead() throws Exception {
         write("paused/x.bin", payload(300), "paused", false);
         keystore.disable("paused");
-        try (KmsStack fresh = KmsStack.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
-                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
+        try (DecoratedKms fresh = DecoratedKms.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
+                DecoratedKms.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "paused/x.bin")).isInstanceOf(KeyDisabledException.class);
         } finally {
             keystore.enable("paused");

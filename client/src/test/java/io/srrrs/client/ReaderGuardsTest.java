@@ -8,7 +8,7 @@ import io.srrrs.crypto.TamperedObjectException;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KekNotAllowedException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -41,7 +41,7 @@ class ReaderGuardsTest {
     static Path dir;
     static EmbeddedS3 s3;
     static S3Client admin;
-    static KmsStack kms;
+    static DecoratedKms kms;
     static StoreConfig store;
     static SrrrsClient client;
 
@@ -56,7 +56,7 @@ class ReaderGuardsTest {
         for (String kek : new String[] {"orders", "archive", "intruder"}) {
             keystore.createKek(kek);
         }
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         client = SrrrsClient.create(store, kms.kms(), KekAllowList.parse("orders,archive", ""));
     }
 

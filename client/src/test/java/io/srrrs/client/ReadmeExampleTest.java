@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;
@@ -47,7 +47,7 @@ class ReadmeExampleTest {
                     ca.truststore());
             // As the sink would have written it.
             try (S3Client admin = StoreClients.s3(written);
-                 KmsStack writer = KmsConfig.stack(Map.of("kms.type", "local", "kms.local.keystore", keks.toString(),
+                 DecoratedKms writer = KmsConfig.stack(Map.of("kms.type", "local", "kms.local.keystore", keks.toString(),
                          "kms.local.password", "changeit"))) {
                 admin.createBucket(b -> b.bucket("invoices"));
                 SrrrsClientTest.writeObject(admin, writer.kms(), writer.kms().resolve("orders"), "invoices",
@@ -62,7 +62,7 @@ class ReadmeExampleTest {
             ObjectInfo info;
 
             // --- README begins ("keks.p12" etc. → files in the test's directory) ---
-            KmsStack kms = KmsConfig.stack(Map.of("kms.type", "local", "kms.local.keystore", dir.resolve("keks.p12").toString(),
+            DecoratedKms kms = KmsConfig.stack(Map.of("kms.type", "local", "kms.local.keystore", dir.resolve("keks.p12").toString(),
                     "kms.local.password.file", dir.resolve("keks.password").toString()));
             StoreConfig store = StoreConfig.of(endpoint, accessKey, secretKey, dir.resolve("ca/truststore.p12"));
             KekAllowList allowed = KekAllowList.parse("orders,orders-2027", "");   // srrrs.kek.allowed

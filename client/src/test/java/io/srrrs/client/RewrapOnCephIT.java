@@ -10,7 +10,7 @@ import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.CephRgw;
@@ -50,8 +50,8 @@ class RewrapOnCephIT {
         LocalKeystoreKms keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "pw".toCharArray());
         keystore.createKek("orders");
         keystore.createKek("archive");
-        try (CephRgw ceph = CephRgw.start(dir.resolve("ceph"), ca); KmsStack kms = KmsStack.around(keystore,
-                KmsStack.Config.DEFAULTS)) {
+        try (CephRgw ceph = CephRgw.start(dir.resolve("ceph"), ca); DecoratedKms kms = DecoratedKms.around(keystore,
+                DecoratedKms.Config.DEFAULTS)) {
             StoreConfig store = StoreConfig.of(ceph.httpsEndpoint(), ceph.accessKey(), ceph.secretKey(), ca.truststore());
             try (S3Client admin = StoreClients.s3(store); SrrrsClient client = SrrrsClient.create(store, kms.kms(), ALLOWED)) {
                 admin.createBucket(b -> b.bucket("vault"));
@@ -113,7 +113,7 @@ class RewrapOnCephIT {
     }
 
     /** Writes objects as the sink does: for SSE-C, the companion first, then the object with its derived key. */
-    record Writer(S3Client s3, KmsStack kms) {
+    record Writer(S3Client s3, DecoratedKms kms) {
 
         Map<String, String> write(String key, byte[] plaintext, boolean sseC, boolean store) throws Exception {
             ObjectIdentity id = new ObjectIdentity("vault", key);

@@ -15,7 +15,7 @@ import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -56,7 +56,7 @@ class SrrrsClientTest {
     static EmbeddedS3 s3;
     static S3Client admin;
     static LocalKeystoreKms keystore;
-    static KmsStack kms;
+    static DecoratedKms kms;
     static SrrrsClient client;
 
     @BeforeAll
@@ -69,7 +69,7 @@ class SrrrsClientTest {
         keystore.createKek("orders");
         keystore.createKek("archive");
         keystore.createKek("doomed");
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         client = SrrrsClient.create(store(), kms.kms(), ALLOWED);
     }
 
@@ -244,8 +244,8 @@ class SrrrsClientTest {
         write("shred/kept.bin", payload(100), "orders");
         keystore.destroy("doomed");
         // A reader that had unwrapped the DEK keeps it for its unwrap cache's TTL; a new reader cannot.
-        try (KmsStack fresh = KmsStack.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
-                KmsStack.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
+        try (DecoratedKms fresh = DecoratedKms.around(LocalKeystoreKms.open(dir.resolve("keks.p12"), "pw".toCharArray()),
+                DecoratedKms.Config.DEFAULTS); SrrrsClient reader = SrrrsClient.create(store(), fresh.kms(), ALLOWED)) {
             assertThatThrownBy(() -> reader.readAll("data", "shred/doomed.bin")).isInstanceOf(UnknownKeyException.class)
                     .hasMessageContaining("doomed");
             assertThat(reader.readAll("data", "shred/kept.bin")).hasSize(100);

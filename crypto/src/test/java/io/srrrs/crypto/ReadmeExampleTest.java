@@ -7,7 +7,7 @@ import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 
 import java.io.ByteArrayInputStream;
@@ -35,7 +35,7 @@ class ReadmeExampleTest {
         // --- README begins (Path.of("keks.p12") → dir.resolve("keks.p12")) ---
         LocalKeystoreKms keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), password);
         keystore.createKek("orders");                      // once; later keystore.rotate("orders")
-        KmsStack stack = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        DecoratedKms stack = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         ObjectIdentity id = new ObjectIdentity("bucket", "invoices/2026/11/001.pdf");
         EncryptionContext ctx = EncryptionContext.of("tenant", "acme");
 

@@ -2,7 +2,7 @@ package io.srrrs.sink;
 
 import io.srrrs.crypto.SseCKeySealer;
 import io.srrrs.crypto.format.ObjectIdentity;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;
@@ -82,7 +82,7 @@ final class ChunkFuzzHarness implements AutoCloseable {
 
     private final LocalCa ca;
     private final EmbeddedS3 s3;
-    private final KmsStack kms;
+    private final DecoratedKms kms;
     private final TestSinkContext context;
     private final S3SinkTask task;
     private final List<Made> objects = new ArrayList<>();
@@ -100,7 +100,7 @@ final class ChunkFuzzHarness implements AutoCloseable {
         }
         LocalKeystoreKms keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "pw".toCharArray());
         keystore.createKek("orders");
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
         SseCKeySealer.KeyPair sink = SseCKeySealer.generateKeyPair();
         secrets.add(sink.privateKeyBase64());
         objects.add(make("obj-a", "fuzz/a.bin", 2000, 1024, 1 << 20, null, sink));

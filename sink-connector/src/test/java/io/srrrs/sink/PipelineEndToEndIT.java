@@ -86,7 +86,7 @@ class PipelineEndToEndIT {
 
     @Test
     void referencesBecomeEncryptedObjectsThatReadBackExactly() throws Exception {
-        SinkStack stack = SinkStack.get();
+        SinkItEnvironment stack = SinkItEnvironment.get();
         String prefix = "e2e";
         stack.admin.createBucket(b -> b.bucket("pipeline"));
         stack.kafka.createTopic(prefix + "-refs", 2, Map.of());
@@ -127,7 +127,7 @@ class PipelineEndToEndIT {
             Map<String, String> connector = stack.connectorConfig(prefix + "-chunks", "pipeline");
             connector.put(S3SinkConfig.SSE_C_PRIVATE_KEY, sinkKeys.privateKeyBase64());
             // Without read_committed the worker refuses the configuration at once, saying why.
-            Map<String, String> uncommitted = SinkStack.copy(connector);
+            Map<String, String> uncommitted = SinkItEnvironment.copy(connector);
             uncommitted.remove("consumer.override.isolation.level");
             var refused = worker.putConnector("srrrs-s3-sink", uncommitted);
             assertThat(refused.statusCode()).isEqualTo(400);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.SseCKeySealer;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;

@@ -32,7 +32,7 @@ class SinkCrashIT {
 
     static final SecureRandom RANDOM = new SecureRandom();
 
-    static boolean exists(SinkStack stack, String bucket, String key) {
+    static boolean exists(SinkItEnvironment stack, String bucket, String key) {
         try {
             stack.admin.headObject(b -> b.bucket(bucket).key(key));
             return true;
@@ -58,7 +58,7 @@ class SinkCrashIT {
         return false;
     }
 
-    static KafkaProducer<String, EncryptedChunk> producer(SinkStack stack) {
+    static KafkaProducer<String, EncryptedChunk> producer(SinkItEnvironment stack) {
         Map<String, Object> p = new HashMap<>(stack.kafka.clientProperties());
         p.put("acks", "all");
         p.put("max.request.size", Integer.toString(2 << 20));
@@ -80,7 +80,7 @@ class SinkCrashIT {
         return b;
     }
 
-    static void awaitObject(SinkStack stack, String bucket, String key, ConnectWorker worker) throws Exception {
+    static void awaitObject(SinkItEnvironment stack, String bucket, String key, ConnectWorker worker) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (!exists(stack, bucket, key)) {
             assertThat(System.nanoTime()).as("object %s not written (worker log %s)", key, worker.log()).isLessThan(deadline);
@@ -90,7 +90,7 @@ class SinkCrashIT {
 
     @Test
     void aWorkerKilledMidObjectAndRestartedLeavesItOnceAndNoUploadBehind() throws Exception {
-        SinkStack stack = SinkStack.get();
+        SinkItEnvironment stack = SinkItEnvironment.get();
         String topic = "crash-chunks";
         stack.admin.createBucket(b -> b.bucket("crash"));
         stack.kafka.createTopic(topic, 1, Map.of());
@@ -138,7 +138,7 @@ class SinkCrashIT {
 
     @Test
     void aStoreOutageIsRetriedUntilItIsBackAndNothingIsLost() throws Exception {
-        SinkStack stack = SinkStack.get();
+        SinkItEnvironment stack = SinkItEnvironment.get();
         String topic = "outage-chunks";
         stack.admin.createBucket(b -> b.bucket("outage"));
         stack.kafka.createTopic(topic, 1, Map.of());

@@ -3,7 +3,7 @@ package io.srrrs.sink;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.SseCKeySealer;
 import io.srrrs.crypto.kms.KekAllowList;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;
@@ -53,7 +53,7 @@ abstract class SinkTaskFixture {
     static int httpsPort;
     static int httpPort;
     static S3Client admin;
-    static KmsStack kms;
+    static DecoratedKms kms;
 
     TestSinkContext context;
     S3SinkTask task;
@@ -70,7 +70,7 @@ abstract class SinkTaskFixture {
         admin.createBucket(b -> b.bucket("elsewhere"));
         LocalKeystoreKms keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "pw".toCharArray());
         keystore.createKek("orders");
-        kms = KmsStack.around(keystore, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(keystore, DecoratedKms.Config.DEFAULTS);
     }
 
     static StoreConfig storeConfig() {

@@ -68,7 +68,7 @@ class SseCOnCephIT {
 
     @Test
     void sseCObjectsAreEncryptedTwiceAndReadableOnlyWithTheirDerivedKey() throws Exception {
-        SinkStack stack = SinkStack.get();
+        SinkItEnvironment stack = SinkItEnvironment.get();
         String prefix = "ceph";
         try (CephRgw ceph = CephRgw.start(stack.dir.resolve("ceph"), stack.ca)) {
             StoreConfig store = new StoreConfig(ceph.httpsEndpoint(), "default", true, ceph.accessKey(), ceph.secretKey(),

@@ -1,7 +1,7 @@
 package io.srrrs.topology;
 
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.PayloadReference;
@@ -49,10 +49,10 @@ public final class EncryptorApp implements AutoCloseable {
     private static final Duration STARTUP_PATIENCE = Duration.ofMinutes(5);
 
     private final KafkaStreams streams;
-    private final KmsStack kms;
+    private final DecoratedKms kms;
     private final PayloadSources sources;
 
-    private EncryptorApp(KafkaStreams streams, KmsStack kms, PayloadSources sources) {
+    private EncryptorApp(KafkaStreams streams, DecoratedKms kms, PayloadSources sources) {
         this.streams = streams;
         this.kms = kms;
         this.sources = sources;
@@ -69,7 +69,7 @@ public final class EncryptorApp implements AutoCloseable {
         // before anything is connected to.
         KekPolicy kekPolicy = KekPolicy.from(config);
         ReferencePolicy referencePolicy = ReferencePolicy.from(config);
-        KmsStack kms = KmsConfig.stack(config.kmsConfig());
+        DecoratedKms kms = KmsConfig.stack(config.kmsConfig());
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
         PayloadSources sources = PayloadSources.from(config);
         Properties streamsProps = config.streamsProperties();
@@ -96,13 +96,13 @@ public final class EncryptorApp implements AutoCloseable {
     }
 
     /** @throws org.apache.kafka.common.config.ConfigException when the KEK or reference policy is refused */
-    static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KmsStack kms, SchemaRegistryClient registry,
+    static EncryptionTopology.Dependencies dependencies(TopologyConfig config, DecoratedKms kms, SchemaRegistryClient registry,
                                                         PayloadSources sources, ObjectCipher cipher) {
         return dependencies(config, KekPolicy.from(config), ReferencePolicy.from(config), kms, registry, sources, cipher);
     }
 
     private static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KekPolicy kekPolicy,
-                                                                ReferencePolicy referencePolicy, KmsStack kms,
+                                                                ReferencePolicy referencePolicy, DecoratedKms kms,
                                                                 SchemaRegistryClient registry, PayloadSources sources,
                                                                 ObjectCipher cipher) {
         return new EncryptionTopology.Dependencies(
@@ -222,7 +222,7 @@ public final class EncryptorApp implements AutoCloseable {
         return kms.kmsCalls();
     }
 
-    public KmsStack kms() {
+    public DecoratedKms kms() {
         return kms;
     }
 

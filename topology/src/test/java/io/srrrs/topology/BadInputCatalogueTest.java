@@ -10,7 +10,7 @@ import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsAccessDeniedException;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
@@ -79,7 +79,7 @@ class BadInputCatalogueTest {
     @TempDir
     Path dir;
     InMemorySchemaRegistryClient registry;
-    KmsStack kms;
+    DecoratedKms kms;
     LocalKeystoreKms keystore;
     PayloadSources sources;
     TopologyTestDriver driver;
@@ -228,7 +228,7 @@ class BadInputCatalogueTest {
 
     void start(Map<String, String> s, Kms kmsOverride) {
         TopologyConfig config = TopologyConfig.of(s);
-        kms = kmsOverride == null ? KmsConfig.stack(config.kmsConfig()) : KmsStack.around(kmsOverride, KmsStack.Config.DEFAULTS);
+        kms = kmsOverride == null ? KmsConfig.stack(config.kmsConfig()) : DecoratedKms.around(kmsOverride, DecoratedKms.Config.DEFAULTS);
         registry = new InMemorySchemaRegistryClient();
         sources = PayloadSources.from(config);
         EncryptionTopology.Dependencies deps = EncryptorApp.dependencies(config, kms, registry, sources, ObjectCipher.ENVELOPE);

@@ -9,7 +9,7 @@ import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.ObjectStart;
@@ -76,7 +76,7 @@ class EncryptionPipelineIT {
 
     @Test
     void mixedReferencesIncludingA210MbFileArriveEncryptedExactlyAsTheyLeft() throws Exception {
-        ItStack stack = ItStack.get();
+        TopologyItEnvironment stack = TopologyItEnvironment.get();
         String prefix = "pipe";
         stack.kafka.createTopic(prefix + "-refs", 3, Map.of());
         Map<String, byte[]> expected = new LinkedHashMap<>();
@@ -130,7 +130,7 @@ class EncryptionPipelineIT {
             }
             assertThat(lasts.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
 
-            try (KmsStack reader = KmsConfig.stack(TopologyConfig.of(settings).kmsConfig())) {
+            try (DecoratedKms reader = KmsConfig.stack(TopologyConfig.of(settings).kmsConfig())) {
                 for (Map.Entry<String, byte[]> e : expected.entrySet()) {
                     String id = e.getKey();
                     EncryptedChunk last = lasts.get(id);
@@ -182,7 +182,7 @@ class EncryptionPipelineIT {
         assertThat(inInput).as("the scan finds the canary in the input topic").isTrue();
     }
 
-    static String decryptedSha256(ObjectStart start, EncryptedChunk last, Path body, KmsStack kms) throws Exception {
+    static String decryptedSha256(ObjectStart start, EncryptedChunk last, Path body, DecoratedKms kms) throws Exception {
         EncryptionContext ctx = EncryptionContext.of(start.getEncryptionContext());
         byte[] wrapped = bytes(start.getWrappedDek());
         WrappedDek w = new WrappedDek(start.getKms(), new KekId(start.getKekId()), wrapped);
@@ -220,7 +220,7 @@ class EncryptionPipelineIT {
         return false;
     }
 
-    static List<String> rejectedIds(ItStack stack, String prefix) {
+    static List<String> rejectedIds(TopologyItEnvironment stack, String prefix) {
         Map<String, Object> c = new HashMap<>(stack.kafka.clientProperties());
         c.put("group.id", prefix + "-dlq-check");
         c.put("auto.offset.reset", "earliest");
@@ -228,7 +228,7 @@ class EncryptionPipelineIT {
         try (KafkaConsumer<String, RejectedReference> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                 new AvroDeserializer<>(RejectedReference.class, stack.registryClient))) {
             consumer.subscribe(List.of(prefix + "-refs.dlq"));
-            return ItStack.pollUntil(consumer, Duration.ofSeconds(30), all -> all.size() >= 2).stream()
+            return TopologyItEnvironment.pollUntil(consumer, Duration.ofSeconds(30), all -> all.size() >= 2).stream()
                     .map(r -> r.value().getReferenceId() + ":" + r.value().getReason()).toList();
         }
     }

@@ -9,7 +9,7 @@ import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -84,7 +84,7 @@ class EncryptionTopologyTest {
     @TempDir
     Path dir;
     InMemorySchemaRegistryClient registry;
-    KmsStack kms;
+    DecoratedKms kms;
     LocalKeystoreKms keystore;
     PayloadSources sources;
     TopologyTestDriver driver;

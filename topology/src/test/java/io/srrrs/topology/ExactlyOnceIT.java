@@ -3,7 +3,7 @@ package io.srrrs.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.PayloadReference;
@@ -48,7 +48,7 @@ class ExactlyOnceIT {
 
     @Test
     void aTopologyKilledMidObjectAndRestartedLeavesEveryObjectExactlyOnce() throws Exception {
-        ItStack stack = ItStack.get();
+        TopologyItEnvironment stack = TopologyItEnvironment.get();
         String prefix = "eos";
         stack.kafka.createTopic(prefix + "-refs", 1, Map.of());
         Map<String, byte[]> expected = new LinkedHashMap<>();
@@ -73,7 +73,7 @@ class ExactlyOnceIT {
         int bigChunksBeforeKill;
         try (KafkaConsumer<String, EncryptedChunk> watcher = stack.chunkConsumer("eos-watch", false)) {
             watcher.subscribe(List.of(prefix + "-chunks"));
-            List<ConsumerRecord<String, EncryptedChunk>> seen = ItStack.pollUntil(watcher, Duration.ofSeconds(120),
+            List<ConsumerRecord<String, EncryptedChunk>> seen = TopologyItEnvironment.pollUntil(watcher, Duration.ofSeconds(120),
                     all -> all.stream().filter(r -> r.value().getReferenceId().equals("eos-1")).count() >= 4);
             List<EncryptedChunk> big = seen.stream().map(ConsumerRecord::value)
                     .filter(c -> c.getReferenceId().equals("eos-1")).toList();
@@ -119,7 +119,7 @@ class ExactlyOnceIT {
                 assertThat(consumer.poll(Duration.ofSeconds(3))).isEmpty();
             }
             assertThat(lasts.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-            try (KmsStack kms = KmsConfig.stack(TopologyConfig.of(settings).kmsConfig())) {
+            try (DecoratedKms kms = KmsConfig.stack(TopologyConfig.of(settings).kmsConfig())) {
                 for (Map.Entry<String, byte[]> e : expected.entrySet()) {
                     assertThat(lasts.get(e.getKey()).getAborted()).isFalse();
                     assertThat(EncryptionPipelineIT.decryptedSha256(starts.get(e.getKey()), lasts.get(e.getKey()),
@@ -130,7 +130,7 @@ class ExactlyOnceIT {
             try (KafkaConsumer<String, EncryptedChunk> raw = stack.chunkConsumer("eos-raw", false)) {
                 raw.subscribe(List.of(prefix + "-chunks"));
                 long committedBig = nextSequence.get("eos-1");
-                List<ConsumerRecord<String, EncryptedChunk>> all = ItStack.pollUntil(raw, Duration.ofSeconds(60),
+                List<ConsumerRecord<String, EncryptedChunk>> all = TopologyItEnvironment.pollUntil(raw, Duration.ofSeconds(60),
                         a -> a.stream().filter(r -> r.value().getReferenceId().equals("eos-1")).count()
                                 >= committedBig + bigChunksBeforeKill);
                 long firstChunks = all.stream().filter(r -> r.value().getReferenceId().equals("eos-1")

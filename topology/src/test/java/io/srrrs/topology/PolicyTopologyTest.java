@@ -9,7 +9,7 @@ import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.schemas.EncryptedChunk;
@@ -59,7 +59,7 @@ class PolicyTopologyTest {
     Path dir;
     Map<String, String> settings;
     RecordingKms recording;
-    KmsStack kms;
+    DecoratedKms kms;
     PayloadSources sources;
     TopologyTestDriver driver;
     TestInputTopic<byte[], byte[]> input;
@@ -132,7 +132,7 @@ class PolicyTopologyTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        kms = KmsStack.around(recording, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(recording, DecoratedKms.Config.DEFAULTS);
         InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
         sources = PayloadSources.from(config);
         EncryptionTopology.Dependencies deps = EncryptorApp.dependencies(config, kms, registry, sources, ObjectCipher.ENVELOPE);

@@ -1,6 +1,6 @@
 package io.srrrs.topology;
 
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.EmbeddedS3;
@@ -56,7 +56,7 @@ final class RecordFuzzHarness implements AutoCloseable {
     private final LocalCa ca;
     private final EmbeddedS3 s3;
     private final Fixtures.PayloadServer https;
-    private final KmsStack kms;
+    private final DecoratedKms kms;
     private final PayloadSources sources;
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> input;

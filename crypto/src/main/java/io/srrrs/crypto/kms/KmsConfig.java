@@ -22,7 +22,7 @@ public final class KmsConfig {
 
     public static final String TYPE = "kms.type";
 
-    /** Keys shared by every provider: caches and retries around it (see {@link KmsStack}). */
+    /** Keys shared by every provider: caches and retries around it (see {@link DecoratedKms}). */
     public static final Map<String, String> COMMON_KEYS = docs(
             TYPE, "KMS provider: local, pkcs11, or a type registered by a provider module (aws-kms, vault). Default local.",
             "kms.dek.cache.max.age.ms", "Encrypt side: how long one DEK is used for new objects, and so how long a KEK "
@@ -54,15 +54,15 @@ public final class KmsConfig {
     }
 
     /** The provider inside the standard decorator stack, with the cache and retry settings from {@code config}. */
-    public static KmsStack stack(Map<String, String> config) {
-        return KmsStack.around(provider(config), stackConfig(config));
+    public static DecoratedKms stack(Map<String, String> config) {
+        return DecoratedKms.around(provider(config), stackConfig(config));
     }
 
-    public static KmsStack.Config stackConfig(Map<String, String> config) {
+    public static DecoratedKms.Config stackConfig(Map<String, String> config) {
         DekCache.Limits dek = DekCache.Limits.DEFAULTS;
         UnwrappedDekCache.Limits unwrap = UnwrappedDekCache.Limits.DEFAULTS;
         ResilientKms.RetryPolicy retry = ResilientKms.RetryPolicy.DEFAULTS;
-        return new KmsStack.Config(
+        return new DecoratedKms.Config(
                 new ResilientKms.RetryPolicy(
                         integer(config, "kms.retry.max.attempts", retry.maxAttempts()),
                         millis(config, "kms.retry.initial.backoff.ms", retry.initialBackoff()),

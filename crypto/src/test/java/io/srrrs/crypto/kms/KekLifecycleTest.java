@@ -29,7 +29,7 @@ class KekLifecycleTest {
     Path dir;
     final MutableClock clock = new MutableClock();
     LocalKeystoreKms admin;
-    KmsStack stack;
+    DecoratedKms stack;
 
     @BeforeEach
     void open() throws KmsException {
@@ -37,7 +37,7 @@ class KekLifecycleTest {
         admin = LocalKeystoreKms.openOrCreate(file, PASSWORD);
         admin.createKek("orders");
         admin.createKek("payments");
-        stack = KmsStack.around(LocalKeystoreKms.open(file, PASSWORD), KmsConfig.stackConfig(Map.of()), clock,
+        stack = DecoratedKms.around(LocalKeystoreKms.open(file, PASSWORD), KmsConfig.stackConfig(Map.of()), clock,
                 millis -> { });
     }
 

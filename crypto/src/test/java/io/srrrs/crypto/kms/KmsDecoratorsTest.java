@@ -249,7 +249,7 @@ class KmsDecoratorsTest {
 
     @Test
     void theStackCountsOnlyCallsThatReachTheKms() throws KmsException {
-        KmsStack stack = KmsStack.around(fake, KmsStack.Config.DEFAULTS, clock, millis -> { });
+        DecoratedKms stack = DecoratedKms.around(fake, DecoratedKms.Config.DEFAULTS, clock, millis -> { });
         fake.failNext(new KmsThrottledException("slow"));
         WrappedDek w = null;
         for (int i = 0; i < 50; i++) {

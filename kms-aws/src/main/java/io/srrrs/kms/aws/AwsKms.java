@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
  * The wrapped blob is KMS's {@code CiphertextBlob} as is.
  *
  * <p>No retries here: the SDK's are switched off by {@link AwsKmsFactory} and the
- * {@code KmsStack}'s resilience decorator retries what {@link #translate} calls transient.
+ * {@code DecoratedKms}'s resilience decorator retries what {@link #translate} calls transient.
  */
 public final class AwsKms implements Kms {
 

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.kms.KmsClientBuilder;
  * {@code kms.type=aws-kms}. Credentials come from the AWS default chain (environment, profile,
  * container or instance role) unless both static keys are given; the endpoint can be overridden
  * (a VPC endpoint, LocalStack, moto; https only). TLS 1.3 alone is offered, to the regional
- * endpoint too. The SDK's own retries are off: the KmsStack retries.
+ * endpoint too. The SDK's own retries are off: the DecoratedKms retries.
  */
 public final class AwsKmsFactory implements KmsFactory {
 

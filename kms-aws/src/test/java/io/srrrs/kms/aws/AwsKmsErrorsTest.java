@@ -9,7 +9,7 @@ import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.KmsAccessDeniedException;
 import io.srrrs.crypto.kms.KmsException;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsThrottledException;
 import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.UnknownKeyException;
@@ -89,10 +89,10 @@ class AwsKmsErrorsTest {
         };
         for (Case c : cases) {
             ThrowingClient client = new ThrowingClient(c.error());
-            KmsStack.Config config = new KmsStack.Config(new io.srrrs.crypto.kms.ResilientKms.RetryPolicy(3,
+            DecoratedKms.Config config = new DecoratedKms.Config(new io.srrrs.crypto.kms.ResilientKms.RetryPolicy(3,
                     java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1)), io.srrrs.crypto.kms.DekCache.Limits.DEFAULTS,
                     io.srrrs.crypto.kms.UnwrappedDekCache.Limits.DEFAULTS);
-            try (KmsStack stack = KmsStack.around(new AwsKms(client), config, Clock.systemUTC(), millis -> { })) {
+            try (DecoratedKms stack = DecoratedKms.around(new AwsKms(client), config, Clock.systemUTC(), millis -> { })) {
                 String name = c.error().get().getClass().getSimpleName();
                 assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId("arn:aws:kms:eu-west-1:1:key/k"),
                         EncryptionContext.of("tenant", "acme")))

@@ -12,7 +12,7 @@ import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
@@ -131,7 +131,7 @@ class AwsKmsIT {
 
     @Test
     void anUnknownKeyIsUnknownAndNotRetried() throws Exception {
-        try (KmsStack stack = KmsConfig.stack(config)) {
+        try (DecoratedKms stack = KmsConfig.stack(config)) {
             assertThatThrownBy(() -> stack.kms().resolve("alias/no-such-key")).isInstanceOf(UnknownKeyException.class)
                     .hasMessageContaining("alias/no-such-key");
             String missing = orders.substring(0, orders.lastIndexOf('/') + 1) + "00000000-0000-0000-0000-000000000000";
@@ -159,7 +159,7 @@ class AwsKmsIT {
             toDelete = admin.createKey(b -> b.description("to-delete")).keyMetadata();
         }
         MutableClock clock = new MutableClock();
-        try (KmsStack stack = KmsStack.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
+        try (DecoratedKms stack = DecoratedKms.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
                 millis -> { })) {
             stack.kms().generateDataKey(stack.kms().resolve(toDisable.arn()), CONTEXT).close();
             stack.kms().generateDataKey(stack.kms().resolve(toDelete.arn()), CONTEXT).close();
@@ -203,7 +203,7 @@ class AwsKmsIT {
 
     @Test
     void theDekCacheCutsGenerateDataKeyToOnePerCacheLifetime() throws Exception {
-        try (KmsStack stack = KmsConfig.stack(config)) {
+        try (DecoratedKms stack = KmsConfig.stack(config)) {
             KekId kek = stack.kms().resolve("alias/orders");
             for (int i = 0; i < 1000; i++) {
                 try (DataKeyPair pair = stack.kms().generateDataKey(kek, CONTEXT)) {

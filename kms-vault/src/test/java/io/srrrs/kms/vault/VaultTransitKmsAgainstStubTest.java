@@ -11,7 +11,7 @@ import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsAccessDeniedException;
 import io.srrrs.crypto.kms.KmsConfig;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsThrottledException;
 import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.UnknownKeyException;
@@ -112,7 +112,7 @@ class VaultTransitKmsAgainstStubTest {
 
     @Test
     void errorsMapToDistinctTypesAndOnlyTransientOnesAreRetried() throws Exception {
-        try (KmsStack stack = KmsConfig.stack(config)) {
+        try (DecoratedKms stack = KmsConfig.stack(config)) {
             assertThatThrownBy(() -> stack.kms().resolve("missing")).isInstanceOf(UnknownKeyException.class);
             int before = vault.requests.get();
             assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId("missing"), CONTEXT))
@@ -121,7 +121,7 @@ class VaultTransitKmsAgainstStubTest {
         }
         config.put("kms.vault.token", "wrong");
         config.remove("kms.vault.token.file");
-        try (KmsStack stack = KmsConfig.stack(config)) {
+        try (DecoratedKms stack = KmsConfig.stack(config)) {
             int before = vault.requests.get();
             assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId("orders"), CONTEXT))
                     .isInstanceOf(KmsAccessDeniedException.class).hasMessageContaining("permission denied")
@@ -132,7 +132,7 @@ class VaultTransitKmsAgainstStubTest {
         config.put("kms.retry.max.backoff.ms", "2");
         config.put("kms.retry.max.attempts", "3");
         config.put("kms.vault.token", "s.test-token");
-        try (KmsStack stack = KmsConfig.stack(config)) {
+        try (DecoratedKms stack = KmsConfig.stack(config)) {
             vault.forcedStatus = 429;
             int before = vault.requests.get();
             assertThatThrownBy(() -> stack.kms().generateDataKey(new KekId("orders"), CONTEXT))
@@ -186,7 +186,7 @@ class VaultTransitKmsAgainstStubTest {
                 return now[0];
             }
         };
-        try (KmsStack stack = KmsStack.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
+        try (DecoratedKms stack = DecoratedKms.around(KmsConfig.provider(config), KmsConfig.stackConfig(config), clock,
                 millis -> { })) {
             KekId orders = stack.kms().resolve("orders");
             stack.kms().generateDataKey(orders, CONTEXT).close();

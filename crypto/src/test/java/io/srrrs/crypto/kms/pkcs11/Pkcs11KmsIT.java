@@ -12,7 +12,7 @@ import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
@@ -111,7 +111,7 @@ class Pkcs11KmsIT {
     @Test
     void anObjectEncryptedUnderAnHsmKekReadsBackThroughTheCachedStack() throws Exception {
         kms.createKek("hsm-objects");
-        KmsStack stack = KmsStack.around(kms, KmsStack.Config.DEFAULTS);
+        DecoratedKms stack = DecoratedKms.around(kms, DecoratedKms.Config.DEFAULTS);
         ObjectIdentity id = new ObjectIdentity("bucket", "hsm/object.bin");
         byte[] plaintext = new byte[300_000];
         new SecureRandom().nextBytes(plaintext);

@@ -1,6 +1,6 @@
 package io.srrrs.sink;
 
-import io.srrrs.crypto.kms.KmsStack;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.ApicurioRegistry;
@@ -25,9 +25,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * Apicurio registry (TLS 1.3), S3Proxy (TLS 1.3), a local KMS, and a Connect worker JVM with the
  * sink's plugin jar — the build's real artifact — on its plugin.path.
  */
-final class SinkStack {
+final class SinkItEnvironment {
 
-    private static SinkStack instance;
+    private static SinkItEnvironment instance;
 
     final Path dir;
     final LocalCa ca;
@@ -38,10 +38,10 @@ final class SinkStack {
     EmbeddedS3 s3;
     final S3Client admin;
     final Path keystore;
-    final KmsStack kms;
+    final DecoratedKms kms;
     final Path pluginDir;
 
-    private SinkStack(Path dir) throws Exception {
+    private SinkItEnvironment(Path dir) throws Exception {
         this.dir = dir;
         ca = LocalCa.createOrLoad(dir.resolve("ca"));
         kafka = KafkaBroker.forTests(dir.resolve("kafka"), ca);
@@ -52,15 +52,15 @@ final class SinkStack {
         LocalKeystoreKms local = LocalKeystoreKms.openOrCreate(keystore, "it-password".toCharArray());
         local.createKek("orders");
         local.createKek("archive");
-        kms = KmsStack.around(local, KmsStack.Config.DEFAULTS);
+        kms = DecoratedKms.around(local, DecoratedKms.Config.DEFAULTS);
         pluginDir = Files.createDirectories(dir.resolve("plugins"));
         Path plugin = Path.of(System.getProperty("srrrs.sink.plugin"));
         Files.copy(plugin, pluginDir.resolve(plugin.getFileName()), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    static synchronized SinkStack get() throws Exception {
+    static synchronized SinkItEnvironment get() throws Exception {
         if (instance == null) {
-            instance = new SinkStack(Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "it-stack-"));
+            instance = new SinkItEnvironment(Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "it-stack-"));
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 try {
                     instance.s3.close();

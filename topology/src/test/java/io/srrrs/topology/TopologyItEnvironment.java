@@ -31,9 +31,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * The real components the integration tests share in one JVM: a KRaft broker and an Apicurio
  * registry, both TLS 1.3 only, a CA, and a local KMS keystore. Started once, stopped at exit.
  */
-final class ItStack {
+final class TopologyItEnvironment {
 
-    private static ItStack instance;
+    private static TopologyItEnvironment instance;
 
     final Path dir;
     final LocalCa ca;
@@ -42,7 +42,7 @@ final class ItStack {
     final Path keystore;
     final SchemaRegistryClient registryClient;
 
-    private ItStack(Path dir) throws Exception {
+    private TopologyItEnvironment(Path dir) throws Exception {
         this.dir = dir;
         this.ca = LocalCa.createOrLoad(dir.resolve("ca"));
         this.kafka = KafkaBroker.forTests(dir.resolve("kafka"), ca);
@@ -54,10 +54,10 @@ final class ItStack {
         this.registryClient = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(registryProperties()));
     }
 
-    static synchronized ItStack get() throws Exception {
+    static synchronized TopologyItEnvironment get() throws Exception {
         if (instance == null) {
             Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), "it-stack-");
-            instance = new ItStack(dir);
+            instance = new TopologyItEnvironment(dir);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 instance.registry.close();
                 instance.kafka.close();

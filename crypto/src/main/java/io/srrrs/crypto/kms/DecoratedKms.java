@@ -12,7 +12,7 @@ import java.util.Objects;
  * <p>With the defaults, a KEK disabled or destroyed in the KMS stops new encryptions within
  * {@code kms.dek.cache.max.age.ms} (30 s) and reads within {@code kms.unwrap.cache.ttl.ms}.
  */
-public final class KmsStack implements AutoCloseable {
+public final class DecoratedKms implements AutoCloseable {
 
     public record Config(ResilientKms.RetryPolicy retry, DekCache.Limits dekCache, UnwrappedDekCache.Limits unwrapCache) {
         public static final Config DEFAULTS = new Config(ResilientKms.RetryPolicy.DEFAULTS, DekCache.Limits.DEFAULTS,
@@ -31,7 +31,7 @@ public final class KmsStack implements AutoCloseable {
     private final UnwrappedDekCache unwrapCache;
     private final DekCache dekCache;
 
-    private KmsStack(Kms provider, Config config, Clock clock, ResilientKms.Sleeper sleeper) {
+    private DecoratedKms(Kms provider, Config config, Clock clock, ResilientKms.Sleeper sleeper) {
         this.provider = provider;
         this.resilient = new ResilientKms(provider, config.retry(), sleeper);
         this.metered = new MeteredKms(resilient);
@@ -39,13 +39,13 @@ public final class KmsStack implements AutoCloseable {
         this.dekCache = new DekCache(unwrapCache, config.dekCache(), clock);
     }
 
-    public static KmsStack around(Kms provider, Config config) {
-        return new KmsStack(Objects.requireNonNull(provider, "provider"), config, Clock.systemUTC(),
+    public static DecoratedKms around(Kms provider, Config config) {
+        return new DecoratedKms(Objects.requireNonNull(provider, "provider"), config, Clock.systemUTC(),
                 ResilientKms.Sleeper.SYSTEM);
     }
 
-    public static KmsStack around(Kms provider, Config config, Clock clock, ResilientKms.Sleeper sleeper) {
-        return new KmsStack(Objects.requireNonNull(provider, "provider"), config, clock, sleeper);
+    public static DecoratedKms around(Kms provider, Config config, Clock clock, ResilientKms.Sleeper sleeper) {
+        return new DecoratedKms(Objects.requireNonNull(provider, "provider"), config, clock, sleeper);
     }
 
     /** The whole stack: what the topology, client and CLI call. */
