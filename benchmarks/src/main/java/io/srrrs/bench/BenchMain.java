@@ -1,6 +1,7 @@
 package io.srrrs.bench;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -25,11 +26,11 @@ public final class BenchMain {
         String suite = args.length > 0 ? args[0] : "crypto";
         boolean quick = List.of(args).contains("--quick");
         if (suite.equals("topology")) {
-            TopologyBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            TopologyBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (suite.equals("store")) {
-            StoreBench.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            StoreBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
         if (!suite.equals("crypto")) {

@@ -16,6 +16,9 @@ import io.srrrs.topology.EncryptorApp;
 import io.srrrs.topology.ObjectCipher;
 import io.srrrs.topology.TopologyConfig;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,71 +105,43 @@ public final class TopologyBench {
                 passes.add(run(kafka, client, registryProps, keystore, dir, "passthrough-" + r, new PassthroughCipher(),
                         objects, size));
             }
-            System.out.println();
-            System.out.printf("%-16s %8s %9s %9s %9s %9s %14s %12s%n", "pass", "objects", "MB", "seconds", "MB/s",
-                    "CPU s", "MB/CPU-second", "KMS/10k obj");
-            for (Pass p : passes) {
-                System.out.printf(Locale.ROOT, "%-16s %8d %9.1f %9.2f %9.1f %9.2f %14.1f %12.1f%n", p.cipher(), p.objects(),
-                        p.bytes() / 1e6, p.seconds(), p.mbPerSecond(), p.cpuSeconds(), p.mbPerCpuSecond(),
-                        p.kmsCalls() * 10_000.0 / p.objects());
-            }
-            double wallEnvelope = median(passes, "envelope", Pass::mbPerSecond);
-            double wallPassthrough = median(passes, "passthrough", Pass::mbPerSecond);
-            double cpuEnvelope = median(passes, "envelope", Pass::mbPerCpuSecond);
-            double cpuPassthrough = median(passes, "passthrough", Pass::mbPerCpuSecond);
-            double ratio = cpuEnvelope / cpuPassthrough;
-            System.out.printf(Locale.ROOT, "%nend to end (medians): envelope %.1f MB/s, passthrough %.1f MB/s, ratio %.3f%n",
-                    wallEnvelope, wallPassthrough, wallEnvelope / wallPassthrough);
-            System.out.printf(Locale.ROOT, "topology per CPU-second (medians): envelope %.1f MB, passthrough %.1f MB, "
-                    + "ratio %.3f (target >= 0.95: %s)%n", cpuEnvelope, cpuPassthrough, ratio, ratio >= 0.95 ? "met" : "NOT met");
+            report(passes);
         }
     }
 
-    private static double median(List<Pass> passes, String cipher, java.util.function.ToDoubleFunction<Pass> metric) {
+    /** The table of passes, then the medians' ratios: end to end, and per CPU-second of the topology. */
+    private static void report(List<Pass> passes) {
+        System.out.println();
+        System.out.printf("%-16s %8s %9s %9s %9s %9s %14s %12s%n", "pass", "objects", "MB", "seconds", "MB/s",
+                "CPU s", "MB/CPU-second", "KMS/10k obj");
+        for (Pass p : passes) {
+            System.out.printf(Locale.ROOT, "%-16s %8d %9.1f %9.2f %9.1f %9.2f %14.1f %12.1f%n", p.cipher(), p.objects(),
+                    p.bytes() / 1e6, p.seconds(), p.mbPerSecond(), p.cpuSeconds(), p.mbPerCpuSecond(),
+                    p.kmsCalls() * 10_000.0 / p.objects());
+        }
+        double wallEnvelope = median(passes, "envelope", Pass::mbPerSecond);
+        double wallPassthrough = median(passes, "passthrough", Pass::mbPerSecond);
+        double cpuEnvelope = median(passes, "envelope", Pass::mbPerCpuSecond);
+        double cpuPassthrough = median(passes, "passthrough", Pass::mbPerCpuSecond);
+        double ratio = cpuEnvelope / cpuPassthrough;
+        System.out.printf(Locale.ROOT, "%nend to end (medians): envelope %.1f MB/s, passthrough %.1f MB/s, ratio %.3f%n",
+                wallEnvelope, wallPassthrough, wallEnvelope / wallPassthrough);
+        System.out.printf(Locale.ROOT, "topology per CPU-second (medians): envelope %.1f MB, passthrough %.1f MB, "
+                + "ratio %.3f (target >= 0.95: %s)%n", cpuEnvelope, cpuPassthrough, ratio, ratio >= 0.95 ? "met" : "NOT met");
+    }
+
+    private static double median(List<Pass> passes, String cipher, ToDoubleFunction<Pass> metric) {
         double[] v = passes.stream().filter(p -> p.cipher().startsWith(cipher)).mapToDouble(metric).sorted()
                 .toArray();
         return v.length == 0 ? 0 : v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
+    /** One pass: publishes {@code objects} references, times the topology over them, checks its output. */
     static Pass run(EmbeddedKafka kafka, SchemaRegistryClient registry, Map<String, Object> registryProps, Path keystore,
                     Path dir, String name, ObjectCipher cipher, int objects, int size) throws Exception {
         String prefix = "bench-" + name;
-        kafka.createTopic(prefix + "-refs", 1, Map.of());
-        Random random = new Random(42);
-        byte[] payload = new byte[size];
-        Map<String, Object> producerProps = new HashMap<>(kafka.clientProperties());
-        producerProps.put("linger.ms", "20");
-        producerProps.put("batch.size", Integer.toString(1 << 20));
-        try (KafkaProducer<String, PayloadReference> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
-                new AvroSerializer<>(registry, true))) {
-            for (int i = 0; i < objects; i++) {
-                random.nextBytes(payload);
-                PayloadReference ref = PayloadReference.newBuilder().setId(prefix + "-" + i)
-                        .setSource(new InlineSource(ByteBuffer.wrap(payload.clone()))).setBucket("bench")
-                        .setKey("objects/" + i).setEncryptionContext(Map.of("tenant", "bench")).build();
-                producer.send(new ProducerRecord<>(prefix + "-refs", ref.getId(), ref));
-            }
-        }
-        Map<String, String> settings = new HashMap<>();
-        kafka.clientProperties().forEach((k, v) -> settings.put(k, String.valueOf(v)));
-        registryProps.forEach((k, v) -> settings.put(k, String.valueOf(v)));
-        settings.put("application.id", prefix);
-        settings.put("state.dir", dir.resolve(prefix + "-state").toString());
-        settings.put("replication.factor", "1");
-        settings.put(TopologyConfig.INPUT_TOPIC, prefix + "-refs");
-        settings.put(TopologyConfig.OUTPUT_TOPIC, prefix + "-chunks");
-        settings.put(TopologyConfig.DLQ_TOPIC, prefix + "-dlq");
-        settings.put(TopologyConfig.KEK_DEFAULT, "bench");
-        settings.put(TopologyConfig.BUCKET_ALLOWED, "bench"); // required; the references' only bucket
-        settings.put("kms.type", "local");
-        settings.put("kms.local.keystore", keystore.toString());
-        settings.put("kms.local.password", "bench");
-
-        Map<String, Object> consumerProps = new HashMap<>(kafka.clientProperties());
-        consumerProps.put("group.id", prefix + "-check");
-        consumerProps.put("auto.offset.reset", "earliest");
-        consumerProps.put("isolation.level", "read_committed");
-        consumerProps.put("max.partition.fetch.bytes", Integer.toString(8 << 20));
+        publish(kafka, registry, prefix, objects, size);
+        Map<String, String> settings = topologySettings(kafka, registryProps, keystore, dir, prefix);
         Pass pass;
         try (EncryptorApp app = EncryptorApp.start(TopologyConfig.of(settings), cipher)) {
             app.awaitRunning(Duration.ofSeconds(60));
@@ -182,6 +158,59 @@ public final class TopologyBench {
             pass = new Pass(name, objects, (long) objects * size, seconds, cpu, app.kms().totalKmsCalls());
         }
         // Outside the timed part: every object is in the chunk topic, complete, read_committed.
+        checkOutput(kafka, registry, prefix, name, objects, size);
+        System.out.printf(Locale.ROOT, "  %-20s %.1f MB/s%n", name, pass.mbPerSecond());
+        return pass;
+    }
+
+    /** The pass's input topic, filled before the topology starts: {@code objects} inline references of random bytes. */
+    private static void publish(EmbeddedKafka kafka, SchemaRegistryClient registry, String prefix, int objects, int size) {
+        kafka.createTopic(prefix + "-refs", 1, Map.of());
+        Random random = new Random(42);
+        byte[] payload = new byte[size];
+        Map<String, Object> producerProps = new HashMap<>(kafka.clientProperties());
+        producerProps.put("linger.ms", "20");
+        producerProps.put("batch.size", Integer.toString(1 << 20));
+        try (KafkaProducer<String, PayloadReference> producer = new KafkaProducer<>(producerProps, new StringSerializer(),
+                new AvroSerializer<>(registry, true))) {
+            for (int i = 0; i < objects; i++) {
+                random.nextBytes(payload);
+                PayloadReference ref = PayloadReference.newBuilder().setId(prefix + "-" + i)
+                        .setSource(new InlineSource(ByteBuffer.wrap(payload.clone()))).setBucket("bench")
+                        .setKey("objects/" + i).setEncryptionContext(Map.of("tenant", "bench")).build();
+                producer.send(new ProducerRecord<>(prefix + "-refs", ref.getId(), ref));
+            }
+        }
+    }
+
+    /** The topology's configuration for one pass: its own topics, state and application id, the local KMS. */
+    private static Map<String, String> topologySettings(EmbeddedKafka kafka, Map<String, Object> registryProps,
+                                                        Path keystore, Path dir, String prefix) {
+        Map<String, String> settings = new HashMap<>();
+        kafka.clientProperties().forEach((k, v) -> settings.put(k, String.valueOf(v)));
+        registryProps.forEach((k, v) -> settings.put(k, String.valueOf(v)));
+        settings.put("application.id", prefix);
+        settings.put("state.dir", dir.resolve(prefix + "-state").toString());
+        settings.put("replication.factor", "1");
+        settings.put(TopologyConfig.INPUT_TOPIC, prefix + "-refs");
+        settings.put(TopologyConfig.OUTPUT_TOPIC, prefix + "-chunks");
+        settings.put(TopologyConfig.DLQ_TOPIC, prefix + "-dlq");
+        settings.put(TopologyConfig.KEK_DEFAULT, "bench");
+        settings.put(TopologyConfig.BUCKET_ALLOWED, "bench"); // required; the references' only bucket
+        settings.put("kms.type", "local");
+        settings.put("kms.local.keystore", keystore.toString());
+        settings.put("kms.local.password", "bench");
+        return settings;
+    }
+
+    /** Every object of the pass is in the chunk topic, complete, as a read_committed reader sees it. */
+    private static void checkOutput(EmbeddedKafka kafka, SchemaRegistryClient registry, String prefix, String name,
+                                    int objects, int size) {
+        Map<String, Object> consumerProps = new HashMap<>(kafka.clientProperties());
+        consumerProps.put("group.id", prefix + "-check");
+        consumerProps.put("auto.offset.reset", "earliest");
+        consumerProps.put("isolation.level", "read_committed");
+        consumerProps.put("max.partition.fetch.bytes", Integer.toString(8 << 20));
         try (KafkaConsumer<String, EncryptedChunk> consumer = new KafkaConsumer<>(consumerProps, new StringDeserializer(),
                 new AvroDeserializer<>(EncryptedChunk.class, registry))) {
             consumer.subscribe(List.of(prefix + "-chunks"));
@@ -198,15 +227,13 @@ public final class TopologyBench {
                 throw new IllegalStateException(name + ": " + complete + " of " + objects + " objects in the chunk topic");
             }
         }
-        System.out.printf(Locale.ROOT, "  %-20s %.1f MB/s%n", name, pass.mbPerSecond());
-        return pass;
     }
 
     /** CPU time so far of the topology's threads: its stream threads and their producers' senders. */
     private static long topologyCpuNanos(String applicationId) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         long sum = 0;
-        for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        for (ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
             if (t != null && t.getThreadName().contains(applicationId) && t.getThreadName().contains("StreamThread")) {
                 long cpu = mx.getThreadCpuTime(t.getThreadId());
                 if (cpu > 0) {

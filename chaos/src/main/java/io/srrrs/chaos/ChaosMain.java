@@ -1,5 +1,6 @@
 package io.srrrs.chaos;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +31,7 @@ public final class ChaosMain {
         Path runs = Path.of(System.getProperty("srrrs.chaos.runs", "target"));
         Path dir = runs.resolve("chaos-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")))
                 .toAbsolutePath();
-        java.nio.file.Files.createDirectories(dir);
+        Files.createDirectories(dir);
         // Before the first logger exists: the harness's own Kafka and AWS clients log into the run
         // directory too (so the canary scan covers them), never onto the table.
         System.setProperty("org.slf4j.simpleLogger.logFile", dir.resolve("harness.log").toString());

@@ -1,10 +1,13 @@
 package io.srrrs.chaos;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,7 +68,7 @@ final class ChaosRun {
         List<Fault> faults = FaultPlan.schedule(plan);
         log.info(String.format(Locale.ROOT, "run %s, seed %d: %d objects over %d s, %d faults; started %s; logs under %s",
                 runId, plan.seed(), plan.objects(), plan.publishWindow().toSeconds(), faults.size(),
-                java.time.LocalTime.now().withNano(0), dir));
+                LocalTime.now().withNano(0), dir));
         faults.forEach(f -> log.detail(String.format(Locale.ROOT, "planned at %.1f s: %s", f.atMillis() / 1000.0,
                 f.kind().label)));
         String canary = "SRRRS-CHAOS-" + runId + "-";
@@ -203,7 +206,8 @@ final class ChaosRun {
             Long at = landedAt.get(p.key());
             DeadLetters.DeadLetter dl = deadLetters.byReference().get(p.id());
             Long dlAt = dl == null ? null : dl.nanos();
-            Long first = at == null ? dlAt : dlAt == null ? at : Math.min(at, dlAt);
+            // Boxed throughout: a reference with neither outcome yet is null here, not an unboxing NPE.
+            Long first = at == null ? dlAt : dlAt == null ? at : Long.valueOf(Math.min(at, dlAt));
             if (first != null) {
                 outcome.add(first);
             }
@@ -234,8 +238,8 @@ final class ChaosRun {
             return;
         }
         try (var walk = Files.walk(root)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException | RuntimeException e) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
             // bulk left behind; chaos/target is cleaned by mvn clean
         }
     }

@@ -7,6 +7,7 @@ import io.srrrs.embedded.ApicurioRegistry;
 import io.srrrs.embedded.FreePorts;
 import io.srrrs.embedded.KafkaProcess;
 import io.srrrs.embedded.MotoKms;
+import io.srrrs.store.StoreClients;
 import io.srrrs.topology.TopologyConfig;
 
 import java.nio.file.Files;
@@ -16,8 +17,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -50,7 +54,7 @@ final class ChaosStack implements AutoCloseable {
     private volatile ApicurioRegistry registry;
     private final Path sseCPrivate;
     private final String sseCPublic;
-    private final Deque<AutoCloseable> running = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
 
     private ChaosStack(Path dir, LocalCa ca, int registryPort, Path sseCPrivate, String sseCPublic) {
         this.dir = dir;
@@ -66,11 +70,11 @@ final class ChaosStack implements AutoCloseable {
      * KEK) serve, while the rest still starts: the Connect workers and the topology need nothing
      * else to start. It is waited for too. On any failure everything started is stopped.
      */
-    static ChaosStack start(Path dir, RunLog log, java.util.function.Consumer<ChaosStack> early) throws Exception {
+    static ChaosStack start(Path dir, RunLog log, Consumer<ChaosStack> early) throws Exception {
         LocalCa ca = LocalCa.createOrLoad(dir.resolve("ca"));
         // Certificates first, from this JVM only: the children then just load them.
         for (String name : new String[] {"registry", "ceph-rgw", "moto-kms", "connect", "s3"}) {
-            ca.server(name, java.util.List.of("localhost", "127.0.0.1"));
+            ca.server(name, List.of("localhost", "127.0.0.1"));
         }
         SseCKeySealer.KeyPair pair = SseCKeySealer.generateKeyPair();
         Path sseCPrivate = dir.resolve("sse-c-sink-private.key");
@@ -110,7 +114,7 @@ final class ChaosStack implements AutoCloseable {
     }
 
     private void createBucket() {
-        try (var s3 = io.srrrs.store.StoreClients.s3(store.config())) {
+        try (var s3 = StoreClients.s3(store.config())) {
             s3.createBucket(b -> b.bucket(Workload.BUCKET));
         }
     }

@@ -2,8 +2,10 @@ package io.srrrs.chaos;
 
 import io.srrrs.embedded.ConnectWorker;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Carries out the fault plan at its moments, several faults at once when they overlap (a kill
@@ -22,14 +25,6 @@ import java.util.function.Predicate;
  * when it began and when its component was back.
  */
 final class FaultInjector implements AutoCloseable {
-
-    /** What one fault did: its target, when it hit and when its target was back, and whether it came back. */
-    record FaultRecord(Fault fault, String target, long startNanos, long endNanos, boolean survived, String note) {
-        /** Recovery is timed from the kill for a kill, from the restore for an outage. */
-        long recoveryFromNanos() {
-            return fault.kind().isOutage() ? endNanos : startNanos;
-        }
-    }
 
     /** The target of a kill that found nothing alive to kill (every instance was down already). */
     static final String SKIPPED = "none (skipped)";
@@ -133,7 +128,7 @@ final class FaultInjector implements AutoCloseable {
 
     /** In the order the faults were planned. */
     synchronized List<FaultRecord> records() {
-        return records.stream().sorted(java.util.Comparator.comparing(FaultRecord::fault)).toList();
+        return records.stream().sorted(Comparator.comparing(FaultRecord::fault)).toList();
     }
 
     private void record(Fault f) {
@@ -219,7 +214,7 @@ final class FaultInjector implements AutoCloseable {
             try {
                 start.run();
                 return attempt == 1 ? "" : "started on try " + attempt;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 if (attempt == 6) {
                     throw e;
                 }
@@ -281,7 +276,7 @@ final class FaultInjector implements AutoCloseable {
     }
 
     /** A clean leave (SIGTERM) of what joined earlier; never in the middle of a kill of it. */
-    private FaultRecord leave(Fault f, long start, java.util.function.Supplier<Object> joinedNow) throws Exception {
+    private FaultRecord leave(Fault f, long start, Supplier<Object> joinedNow) throws Exception {
         Object joined = joinedNow.get();
         for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); joined == null
                 && System.nanoTime() < deadline; joined = joinedNow.get()) {

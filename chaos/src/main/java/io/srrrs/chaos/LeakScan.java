@@ -1,8 +1,10 @@
 package io.srrrs.chaos;
 
+import io.srrrs.embedded.CanaryScan;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +19,7 @@ import java.util.stream.Stream;
  * by design: the input topic's partitions (inline references carry plaintext there) and the
  * payload files the references point at.
  *
- * <p>The byte search is the one {@code srrrs demo} uses (cli's DemoCommand), copied because the
- * CLI module's classes are package-private and the suite must not depend on the CLI.
+ * <p>The byte search is {@link CanaryScan}, the one {@code srrrs demo} uses too.
  */
 final class LeakScan {
 
@@ -63,42 +64,12 @@ final class LeakScan {
         return new Result(store, kafka, other, leaks);
     }
 
-    /** Bytes scanned; a hit records the file. Reads in blocks, keeping an overlap for canaries split between them. */
-    static long scanFile(Path file, byte[] needle, List<String> leaks, String where) throws IOException {
-        long scanned = 0;
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[(1 << 20) + needle.length];
-            int carry = 0;
-            for (int n; (n = in.read(buf, carry, buf.length - carry)) > 0; ) {
-                int len = carry + n;
-                scanned += n;
-                if (indexOf(buf, len, needle) >= 0) {
-                    leaks.add(where + ": " + file);
-                    return scanned;
-                }
-                carry = Math.min(needle.length - 1, len);
-                System.arraycopy(buf, len - carry, buf, 0, carry);
-            }
-        } catch (java.nio.file.NoSuchFileException | java.nio.file.AccessDeniedException gone) {
-            // a segment deleted by the broker while we scanned; a socket or lock file
+    /** {@link CanaryScan#scanFile}, also passing over files no one may read (a socket, a lock file). */
+    private static long scanFile(Path file, byte[] needle, List<String> leaks, String where) throws IOException {
+        try {
+            return CanaryScan.scanFile(file, needle, leaks, where);
+        } catch (AccessDeniedException socketOrLock) {
+            return 0;
         }
-        return scanned;
-    }
-
-    static int indexOf(byte[] hay, int len, byte[] needle) {
-        byte first = needle[0];
-        outer:
-        for (int i = 0; i + needle.length <= len; i++) {
-            if (hay[i] != first) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (hay[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -47,7 +48,7 @@ final class Publisher implements AutoCloseable {
     }
 
     /** Sends every payload, the i-th at {@code start + i * window / n}; returns when the last is sent. */
-    void publish(List<Payload> payloads, long startNanos, Duration window, java.util.function.BooleanSupplier stop)
+    void publish(List<Payload> payloads, long startNanos, Duration window, BooleanSupplier stop)
             throws InterruptedException {
         long step = window.toNanos() / Math.max(1, payloads.size());
         for (Payload payload : payloads) {

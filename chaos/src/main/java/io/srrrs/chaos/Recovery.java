@@ -17,7 +17,7 @@ import java.util.List;
 final class Recovery {
 
     /** One fault's figures, in seconds; null when it did not happen before the run ended. */
-    record Figure(FaultInjector.FaultRecord fault, Double rateBack, Double caughtUp, boolean overlapped) {
+    record Figure(FaultRecord fault, Double rateBack, Double caughtUp, boolean overlapped) {
     }
 
     private static final long WINDOW = 5_000_000_000L;
@@ -41,7 +41,7 @@ final class Recovery {
         this.end = endNanos;
     }
 
-    List<Figure> figures(List<FaultInjector.FaultRecord> faults) {
+    List<Figure> figures(List<FaultRecord> faults) {
         return faults.stream().map(f -> {
             Double back = rateBack(f.recoveryFromNanos());
             long until = back == null ? end : f.recoveryFromNanos() + (long) (back * 1e9);

@@ -26,6 +26,26 @@ record Report(String runId, ChaosPlan plan, String storeKind, List<Payload> payl
         out.add(String.format(Locale.ROOT, "SRRRS fault-injection run %s — seed %d (%s form), store %s%s", runId,
                 plan.seed(), plan.shortForm() ? "short" : "full", storeKind,
                 storeKind.equals("ceph-rgw") ? " (SSE-C enforced)" : " (no SSE-C: S3Proxy)"));
+        outcomeRows(out);
+        faultRows(out);
+        out.add("");
+        out.addAll(faultTable());
+        details(out, "LOST", verdict.lost());
+        details(out, "DUPLICATED", chunks.duplicates());
+        details(out, "OBJECT AND DEAD LETTER", verdict.both());
+        details(out, "CORRUPT", verdict.corrupt());
+        details(out, "UNEXPECTED OBJECT", verdict.unexpectedObjects());
+        details(out, "LEAK", leaks.leaks());
+        details(out, "NOT ACKNOWLEDGED", verdict.unpublished());
+        details(out, "DEAD-LETTERED", verdict.deadLettered());
+        details(out, "EXITED BY ITSELF", selfExits);
+        out.add("");
+        out.add(failed() ? "chaos run FAILED" : "every reference accounted for, nothing lost, duplicated, corrupt or leaked: OK");
+        return out;
+    }
+
+    /** What became of the references, of the chunk topic, and of the canaries. */
+    private void outcomeRows(List<String> out) {
         row(out, "objects published", published());
         row(out, "objects verified (SHA-256)", Integer.toString(verdict.verified()));
         row(out, "refused as designed", verdict.refusedAsExpected() + " (" + Payload.EXPECTED_REFUSAL + ")");
@@ -45,6 +65,10 @@ record Report(String runId, ChaosPlan plan, String storeKind, List<Payload> payl
                 leaks.leaks().size(), leaks.storeBytes(), leaks.kafkaBytes(), leaks.otherBytes()));
         row(out, "chunk topic (read_committed)", String.format(Locale.ROOT, "%,d records, %,d bytes%s", chunks.records(),
                 chunks.bytes(), chunks.undecodable() > 0 ? ", " + chunks.undecodable() + " undecodable" : ""));
+    }
+
+    /** What the faults did: survived or not, how long the recovery took, and the run's wall time. */
+    private void faultRows(List<String> out) {
         row(out, "kills survived", survived(Fault.Kind.TOPOLOGY_KILL, "topology") + ", "
                 + survived(Fault.Kind.WORKER_KILL, "Connect workers"));
         row(out, "outages survived", survived(Fault.Kind.STORE_OUTAGE, "store") + ", " + survived(Fault.Kind.KMS_OUTAGE, "KMS")
@@ -56,20 +80,6 @@ record Report(String runId, ChaosPlan plan, String storeKind, List<Payload> payl
         row(out, "time to recover (rate back)", worst());
         row(out, "  faults recovered from alone", alone());
         row(out, "wall time", wallTime());
-        out.add("");
-        out.addAll(faultTable());
-        details(out, "LOST", verdict.lost());
-        details(out, "DUPLICATED", chunks.duplicates());
-        details(out, "OBJECT AND DEAD LETTER", verdict.both());
-        details(out, "CORRUPT", verdict.corrupt());
-        details(out, "UNEXPECTED OBJECT", verdict.unexpectedObjects());
-        details(out, "LEAK", leaks.leaks());
-        details(out, "NOT ACKNOWLEDGED", verdict.unpublished());
-        details(out, "DEAD-LETTERED", verdict.deadLettered());
-        details(out, "EXITED BY ITSELF", selfExits);
-        out.add("");
-        out.add(failed() ? "chaos run FAILED" : "every reference accounted for, nothing lost, duplicated, corrupt or leaked: OK");
-        return out;
     }
 
     private String published() {
@@ -130,7 +140,7 @@ record Report(String runId, ChaosPlan plan, String storeKind, List<Payload> payl
                 "down (s)", "rate back", "caught up") + "   (* = another fault during the recovery)");
         int i = 1;
         for (Recovery.Figure f : recovery) {
-            FaultInjector.FaultRecord r = f.fault();
+            FaultRecord r = f.fault();
             out.add(String.format(Locale.ROOT, "  %-3d %7.1f  %-26s %-22s %8.1f %10s %10s%s", i++,
                     r.fault().atMillis() / 1000.0, r.fault().kind().label, r.target(), (r.endNanos() - r.startNanos()) / 1e9,
                     seconds(f.rateBack()) + (f.overlapped() ? "*" : " "), seconds(f.caughtUp()),

@@ -4,8 +4,12 @@ import io.srrrs.topology.EncryptorApp;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +75,7 @@ final class TopologyFleet implements AutoCloseable {
         }
 
         /** Until this start's log says the topology started; fails with the log's tail if the JVM died. */
-        void awaitStarted(java.time.Duration timeout) throws IOException, InterruptedException {
+        void awaitStarted(Duration timeout) throws IOException, InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 String since = sinceStart();
@@ -87,11 +91,11 @@ final class TopologyFleet implements AutoCloseable {
         }
 
         private String sinceStart() throws IOException {
-            try (var ch = java.nio.channels.FileChannel.open(log)) {
+            try (var ch = FileChannel.open(log)) {
                 long n = Math.max(0, ch.size() - logOffset);
-                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(n, 1 << 20));
+                ByteBuffer b = ByteBuffer.allocate((int) Math.min(n, 1 << 20));
                 ch.read(b, logOffset);
-                return new String(b.array(), 0, b.position(), java.nio.charset.StandardCharsets.UTF_8);
+                return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
             }
         }
 

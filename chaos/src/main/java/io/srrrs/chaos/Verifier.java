@@ -1,6 +1,7 @@
 package io.srrrs.chaos;
 
 import io.srrrs.client.SrrrsClient;
+import io.srrrs.crypto.Digests;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.DecoratedKms;
@@ -38,6 +39,9 @@ final class Verifier {
                   List<String> unpublished, Map<String, Integer> deadLetterReasons, int orphanCompanions) {
     }
 
+    /** Where the metadata companions lie: {@code .srrrs-meta/<key>} beside {@code <key>}. */
+    private static final String META_PREFIX = ".srrrs-meta/";
+
     private Verifier() {
     }
 
@@ -49,33 +53,47 @@ final class Verifier {
             keys = listAll(s3);
             openUploads = s3.listMultipartUploads(b -> b.bucket(Workload.BUCKET)).uploads().size();
         }
+        Tally tally = new Tally();
         Map<String, DeadLetters.DeadLetter> dl = deadLetters.byReference();
-        List<String> lost = new ArrayList<>();
-        List<String> both = new ArrayList<>();
-        List<String> deadLettered = new ArrayList<>();
-        List<String> skipped = new ArrayList<>();
-        List<Payload> toRead = new ArrayList<>();
-        Map<String, Integer> reasons = new TreeMap<>();
-        int refused = 0;
         for (Payload p : payloads) {
-            boolean object = keys.contains(p.key());
-            DeadLetters.DeadLetter letter = dl.get(p.id());
+            tally.add(p, keys.contains(p.key()), dl.get(p.id()), unpublished.get(p.id()));
+        }
+        List<String> corrupt = readBack(tally.toRead, store, kmsConfig);
+        Set<String> expected = new HashSet<>();
+        payloads.forEach(p -> expected.add(p.key()));
+        List<String> unexpected = keys.stream().filter(k -> !k.startsWith(META_PREFIX) && !expected.contains(k))
+                .sorted().toList();
+        int orphans = (int) keys.stream().filter(k -> k.startsWith(META_PREFIX)
+                && !keys.contains(k.substring(META_PREFIX.length()))).count();
+        return new Result(tally.toRead.size() - corrupt.size(), tally.refused, tally.lost, tally.both, corrupt,
+                tally.deadLettered, unexpected, openUploads, tally.skipped, tally.reasons, orphans);
+    }
+
+    /** What became of each reference, as far as listing the store and reading the dead letters tell. */
+    static final class Tally {
+        final List<String> lost = new ArrayList<>();
+        final List<String> both = new ArrayList<>();
+        final List<String> deadLettered = new ArrayList<>();
+        final List<String> skipped = new ArrayList<>();
+        final List<Payload> toRead = new ArrayList<>();
+        final Map<String, Integer> reasons = new TreeMap<>();
+        int refused;
+
+        /**
+         * @param object     whether the store holds the reference's key
+         * @param letter     its dead letter, or null
+         * @param unacknowledged why Kafka did not acknowledge its publication, or null if it did
+         */
+        void add(Payload p, boolean object, DeadLetters.DeadLetter letter, String unacknowledged) {
             if (letter != null) {
                 reasons.merge(letter.where() + " " + letter.reason(), 1, Integer::sum);
             }
-            if (unpublished.containsKey(p.id())) {
-                skipped.add(p.key() + ": not acknowledged by Kafka (" + unpublished.get(p.id()) + ")");
+            if (unacknowledged != null) {
+                skipped.add(p.key() + ": not acknowledged by Kafka (" + unacknowledged + ")");
             } else if (object && letter != null) {
                 both.add(p.key() + ": an object and a dead letter (" + letter.where() + " " + letter.reason() + ")");
             } else if (!p.mustLand()) {
-                if (object) {
-                    both.add(p.key() + ": a reference to refuse became an object");
-                } else if (letter == null || !letter.reason().equals(Payload.EXPECTED_REFUSAL)) {
-                    lost.add(p.key() + ": expected a " + Payload.EXPECTED_REFUSAL + " dead letter, got "
-                            + (letter == null ? "none" : letter.reason()));
-                } else {
-                    refused++;
-                }
+                addRefusal(p, object, letter);
             } else if (object) {
                 toRead.add(p);
             } else if (letter != null) {
@@ -84,15 +102,18 @@ final class Verifier {
                 lost.add(p.key() + " (" + p.id() + "): no object, no dead letter");
             }
         }
-        List<String> corrupt = readBack(toRead, store, kmsConfig);
-        Set<String> expected = new HashSet<>();
-        payloads.forEach(p -> expected.add(p.key()));
-        List<String> unexpected = keys.stream().filter(k -> !k.startsWith(".srrrs-meta/") && !expected.contains(k))
-                .sorted().toList();
-        int orphans = (int) keys.stream().filter(k -> k.startsWith(".srrrs-meta/")
-                && !keys.contains(k.substring(".srrrs-meta/".length()))).count();
-        return new Result(toRead.size() - corrupt.size(), refused, lost, both, corrupt, deadLettered, unexpected,
-                openUploads, skipped, reasons, orphans);
+
+        /** A reference built to be refused: it must end as the expected dead letter, never as an object. */
+        private void addRefusal(Payload p, boolean object, DeadLetters.DeadLetter letter) {
+            if (object) {
+                both.add(p.key() + ": a reference to refuse became an object");
+            } else if (letter == null || !letter.reason().equals(Payload.EXPECTED_REFUSAL)) {
+                lost.add(p.key() + ": expected a " + Payload.EXPECTED_REFUSAL + " dead letter, got "
+                        + (letter == null ? "none" : letter.reason()));
+            } else {
+                refused++;
+            }
+        }
     }
 
     /** Reads every landed object through the client, three at a time; returns what did not match. */
@@ -117,7 +138,7 @@ final class Verifier {
 
     private static void check(SrrrsClient client, Payload p, List<String> corrupt) {
         try {
-            MessageDigest md = Workload.sha256();
+            MessageDigest md = Digests.sha256();
             long n = 0;
             try (InputStream in = client.open(p.bucket(), p.key())) {
                 byte[] buf = new byte[1 << 16];

@@ -1,12 +1,12 @@
 package io.srrrs.chaos;
 
+import io.srrrs.crypto.Digests;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -87,7 +87,7 @@ final class Workload {
         String key = "chaos/" + String.format("%05d", index) + "-" + s.kind().name().toLowerCase() + "-" + s.size()
                 + (s.sseC() ? "-sse-c" : "");
         String label = id.substring(0, 8);
-        MessageDigest md = sha256();
+        MessageDigest md = Digests.sha256();
         switch (s.kind()) {
             case INLINE -> {
                 byte[] data = new byte[(int) s.size()];
@@ -138,11 +138,4 @@ final class Workload {
         }
     }
 
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -6,5 +6,10 @@
  * instances joining and leaving), and afterwards checking every reference: one intact object or
  * one dead-letter record, no duplicate committed object, no open upload, no canary outside the
  * input topic. Nothing here is production code; nothing in production depends on it.
+ *
+ * <p>It may use every module of the pipeline ({@code topology/} and the sink as the processes it
+ * starts, {@code client/} to read objects back, {@code schemas/}, {@code serdes/}, {@code store/},
+ * {@code crypto/}) and {@code embedded/} for the components; the connector reaches its workers only
+ * as a plugin jar, as a user installs it.
  */
 package io.srrrs.chaos;

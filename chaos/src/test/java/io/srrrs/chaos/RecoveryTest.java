@@ -21,8 +21,8 @@ class RecoveryTest {
         return LongStream.range(0, 1000).map(i -> i * S / 10).toArray();
     }
 
-    static FaultInjector.FaultRecord fault(Fault.Kind kind, long start, long end) {
-        return new FaultInjector.FaultRecord(new Fault(kind, start / 1_000_000), "x", start, end, true, "");
+    static FaultRecord fault(Fault.Kind kind, long start, long end) {
+        return new FaultRecord(new Fault(kind, start / 1_000_000), "x", start, end, true, "");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -191,7 +192,7 @@ final class ChildProcesses {
     }
 
     static long startedMillis(ProcessHandle p) {
-        return p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+        return p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     static Child describe(ProcessHandle p) {

@@ -5,6 +5,7 @@ import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.DecoratedKms;
+import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
@@ -13,13 +14,16 @@ import io.srrrs.serdes.registry.RegistryConfig;
 import io.srrrs.serdes.registry.SchemaNotFoundException;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 import io.srrrs.store.SseC;
+import io.srrrs.store.SseCHeaders;
 import io.srrrs.topology.TopologyConfig;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +108,7 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     static Check kafka(TopologyConfig topology) {
-        Map<String, Object> props = new java.util.HashMap<>(topology.kafkaClientProperties());
+        Map<String, Object> props = new HashMap<>(topology.kafkaClientProperties());
         props.put("request.timeout.ms", "5000");
         props.put("default.api.timeout.ms", "10000");
         List<String> topics = List.of(topology.getString(TopologyConfig.INPUT_TOPIC),
@@ -134,7 +138,7 @@ final class DoctorCommand implements Callable<Integer> {
                 topology.getString(TopologyConfig.INPUT_TOPIC) + "-value", PayloadReference.getClassSchema(),
                 topology.getString(TopologyConfig.OUTPUT_TOPIC) + "-value", EncryptedChunk.getClassSchema(),
                 topology.getString(TopologyConfig.DLQ_TOPIC) + "-value", RejectedReference.getClassSchema());
-        for (Map.Entry<String, Schema> e : new java.util.TreeMap<>(ours).entrySet()) {
+        for (Map.Entry<String, Schema> e : new TreeMap<>(ours).entrySet()) {
             String area = "registry " + e.getValue().getName();
             try {
                 registry.latest(e.getKey());
@@ -158,7 +162,7 @@ final class DoctorCommand implements Callable<Integer> {
             return new Check("kms", Level.WARN, "no " + TopologyConfig.KEK_DEFAULT + " to try a round trip with");
         }
         long start = System.nanoTime();
-        try (DecoratedKms kms = io.srrrs.crypto.kms.KmsConfig.stack(kmsConfig)) {
+        try (DecoratedKms kms = KmsConfig.stack(kmsConfig)) {
             KekId id = kms.kms().resolve(kek);
             EncryptionContext context = EncryptionContext.of("srrrs-doctor", "probe");
             // The provider itself, not the caches: this is a reachability check.
@@ -183,18 +187,16 @@ final class DoctorCommand implements Callable<Integer> {
         if (bucket == null) {
             return new Check("store SSE-C", Level.WARN, "no " + CliConfig.BUCKET + " to probe in");
         }
-        if (!config.store().isHttps()) {
+        if (!SseC.allowedOver(config.store())) {
             return new Check("store SSE-C", Level.FAIL, "the store URL is plain HTTP; SSE-C keys are only ever sent over TLS");
         }
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        SseC sse = SseC.of(key);
-        java.util.Arrays.fill(key, (byte) 0);
+        SseC sse = SseC.consuming(key);
         String probe = ".srrrs-doctor/sse-c-probe-" + UUID.randomUUID();
         try (S3Client s3 = config.s3()) {
             try {
-                s3.putObject(b -> b.bucket(bucket).key(probe).sseCustomerAlgorithm(sse.algorithm())
-                        .sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64()), RequestBody.fromString("probe"));
+                s3.putObject(b -> SseCHeaders.apply(b.bucket(bucket).key(probe), sse), RequestBody.fromString("probe"));
             } catch (S3Exception e) {
                 return new Check("store SSE-C", Level.WARN, "refused (HTTP " + e.statusCode() + " "
                         + e.awsErrorDetails().errorCode() + "): references asking for SSE-C will go to the sink's DLQ. "
@@ -209,8 +211,7 @@ final class DoctorCommand implements Callable<Integer> {
                 } catch (S3Exception expected) {
                     readableWithoutKey = false;
                 }
-                s3.headObject(b -> b.bucket(bucket).key(probe).sseCustomerAlgorithm(sse.algorithm())
-                        .sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64()));
+                s3.headObject(b -> SseCHeaders.apply(b.bucket(bucket).key(probe), sse));
                 return readableWithoutKey
                         ? new Check("store SSE-C", Level.WARN, "accepted but NOT enforced: the object reads without the key "
                         + "(S3Proxy does this); SSE-C adds nothing on this store, envelope encryption still holds")

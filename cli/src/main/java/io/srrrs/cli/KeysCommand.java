@@ -6,25 +6,29 @@ import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The KEKs of the local keystore ({@code kms.type=local}). A running topology and client see
- * changes at their next KMS call: the keystore is re-read when the file changes.
+ * changes at their next KMS call: the keystore is re-read when the file changes. Works with the
+ * topology's own configuration file too ({@code --config FILE} with its {@code kms.local.*} keys).
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = {"Manage the KEKs of the local KMS keystore (kms.type=local).",
                 "Disabling a KEK is crypto-shredding: objects under it no longer decrypt once readers' unwrap",
                 "caches expire (kms.unwrap.cache.ttl.ms); enable brings them back. destroy deletes every version",
                 "for good: nothing brings those objects back."},
-        subcommands = {KeysCommand.ListKeys.class, KeysCommand.Create.class, KeysCommand.Rotate.class,
-                KeysCommand.Disable.class, KeysCommand.Enable.class, KeysCommand.Destroy.class})
+        subcommands = KeysCommand.ListKeys.class)
 final class KeysCommand implements Runnable {
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -60,55 +64,60 @@ final class KeysCommand implements Runnable {
         }
     }
 
-    /** The subcommands that change one KEK and print what it is now. */
-    abstract static class KekChange implements Callable<Integer> {
+    /** The changes to one KEK: each a subcommand that applies it and prints what the KEK is now. */
+    enum Change {
+        CREATE("create", "Create a KEK (a fresh AES-256 key, version 1).", LocalKeystoreKms::createKek),
+        ROTATE("rotate", "Add a new version and make it primary; objects under older versions still decrypt.",
+                LocalKeystoreKms::rotate),
+        DISABLE("disable", "Disable a KEK: no new DEKs, no unwrap (crypto-shredding, reversible with enable).",
+                LocalKeystoreKms::disable),
+        ENABLE("enable", "Enable a disabled KEK again.", LocalKeystoreKms::enable);
+
+        final String command;
+        final String description;
+        final Operation operation;
+
+        Change(String command, String description, Operation operation) {
+            this.command = command;
+            this.description = description;
+            this.operation = operation;
+        }
+    }
+
+    @FunctionalInterface
+    interface Operation {
+        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception;
+    }
+
+    /** Adds one subcommand per {@link Change} to {@code keys} (picocli's annotations name a class once), then destroy. */
+    static void addChanges(CommandLine keys) {
+        for (Change change : Change.values()) {
+            CommandLine sub = new CommandLine(new KekChange(change));
+            sub.getCommandSpec().usageMessage().description(change.description);
+            keys.addSubcommand(change.command, sub);
+        }
+        keys.addSubcommand(new Destroy()); // last, as in the help: the one that cannot be undone
+    }
+
+    @Command(mixinStandardHelpOptions = true)
+    static final class KekChange implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
         @Parameters(paramLabel = "NAME")
         String name;
 
-        abstract LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception;
+        private final Change change;
+
+        KekChange(Change change) {
+            this.change = change;
+        }
 
         @Override
         public Integer call() throws Exception {
             try (LocalKeystoreKms kms = open(common)) {
-                print(apply(kms, name));
+                print(change.operation.apply(kms, name));
             }
             return 0;
-        }
-    }
-
-    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a KEK (a fresh AES-256 key, version 1).")
-    static final class Create extends KekChange {
-        @Override
-        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
-            return kms.createKek(name);
-        }
-    }
-
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = "Add a new version and make it primary; objects under older versions still decrypt.")
-    static final class Rotate extends KekChange {
-        @Override
-        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
-            return kms.rotate(name);
-        }
-    }
-
-    @Command(name = "disable", mixinStandardHelpOptions = true,
-            description = "Disable a KEK: no new DEKs, no unwrap (crypto-shredding, reversible with enable).")
-    static final class Disable extends KekChange {
-        @Override
-        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
-            return kms.disable(name);
-        }
-    }
-
-    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a disabled KEK again.")
-    static final class Enable extends KekChange {
-        @Override
-        LocalKeystoreKms.KekInfo apply(LocalKeystoreKms kms, String name) throws Exception {
-            return kms.enable(name);
         }
     }
 
@@ -120,7 +129,7 @@ final class KeysCommand implements Runnable {
         SrrrsCommand.Common common;
         @Parameters(paramLabel = "NAME")
         String name;
-        @picocli.CommandLine.Option(names = "--yes", description = "Confirm: the objects under NAME are lost.")
+        @Option(names = "--yes", description = "Confirm: the objects under NAME are lost.")
         boolean yes;
 
         @Override

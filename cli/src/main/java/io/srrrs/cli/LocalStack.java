@@ -1,6 +1,8 @@
 package io.srrrs.cli;
 
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.kms.DecoratedKms;
+import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.ApicurioRegistry;
@@ -8,20 +10,18 @@ import io.srrrs.embedded.CephRgw;
 import io.srrrs.embedded.ConnectWorker;
 import io.srrrs.embedded.EmbeddedKafka;
 import io.srrrs.embedded.EmbeddedS3;
+import io.srrrs.embedded.FreePorts;
 import io.srrrs.store.StoreClients;
 import io.srrrs.store.StoreConfig;
 import io.srrrs.topology.EncryptorApp;
 import io.srrrs.topology.TopologyConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +77,7 @@ public final class LocalStack implements AutoCloseable {
     private Path storeDataDir;
     private EncryptorApp topology;
     private ConnectWorker worker;
+    private ApicurioRegistry registry;
     private Map<String, String> cliConfig;
 
     private LocalStack(Options options, StartedParts running) {
@@ -102,116 +103,66 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startAll(Consumer<String> progress) throws StackException {
-        Path dir = options.dir();
-        step("directory", () -> {
-            Files.createDirectories(filesDir(dir));
-            deleteRecursively(dir.resolve("kafka"));
-            deleteRecursively(dir.resolve("connect"));
-            deleteRecursively(dir.resolve("topology-state"));
-        });
-        step("certificate authority", () -> ca = LocalCa.createOrLoad(dir.resolve("ca")));
+        step("directory", this::prepareDirectory);
+        step("certificate authority", () -> ca = LocalCa.createOrLoad(dir().resolve("ca")));
         progress.accept("Kafka broker (KRaft, TLS 1.3)");
-        step("Kafka broker", () -> {
-            kafka = EmbeddedKafka.start(dir.resolve("kafka"), ca);
-            running.push(kafka);
-            endpoints.put("kafka", "SSL://" + kafka.bootstrapServers());
-        });
+        step("Kafka broker", this::startKafka);
         progress.accept("schema registry (Apicurio, TLS 1.3)");
-        ApicurioRegistry[] registry = new ApicurioRegistry[1];
-        step("schema registry", () -> {
-            registry[0] = ApicurioRegistry.start(dir.resolve("registry"), ca);
-            running.push(registry[0]);
-            endpoints.put("registry", registry[0].url());
-        });
+        step("schema registry", this::startRegistry);
         progress.accept("object store (" + options.store().name().toLowerCase() + ")");
         step("object store", this::startStore);
         endpoints.put("store", store.endpoint().toString());
-        step("bucket " + BUCKET, () -> {
-            try (S3Client s3 = StoreClients.s3(store)) {
-                if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(BUCKET))) {
-                    s3.createBucket(b -> b.bucket(BUCKET));
-                }
-            }
-        });
-        Path keystore = dir.resolve("kms").resolve("keks.p12");
-        Path passwordFile = dir.resolve("kms").resolve("password");
-        step(options.kmsConfig().isEmpty() ? "local KMS" : "KMS (" + options.kmsConfig().get("kms.type") + ")", () -> {
-            if (!options.kmsConfig().isEmpty()) {
-                try (io.srrrs.crypto.kms.DecoratedKms kms = io.srrrs.crypto.kms.KmsConfig.stack(options.kmsConfig())) {
-                    kms.kms().resolve(options.kmsConfig().getOrDefault(TopologyConfig.KEK_DEFAULT, KEK));
-                }
-                endpoints.put("kms", options.kmsConfig().get("kms.type") + " "
-                        + options.kmsConfig().entrySet().stream().filter(e -> e.getKey().endsWith(".endpoint")
-                        || e.getKey().endsWith(".address") || e.getKey().endsWith(".library"))
-                        .map(Map.Entry::getValue).findFirst().orElse(""));
-                return;
-            }
-            Files.createDirectories(keystore.getParent());
-            if (!Files.exists(passwordFile)) {
-                writeSecret(passwordFile, randomHex(16));
-            }
-            try (LocalKeystoreKms kms = LocalKeystoreKms.openOrCreate(keystore,
-                    Files.readString(passwordFile).trim().toCharArray())) {
-                if (kms.listKeks().stream().noneMatch(k -> k.name().equals(KEK))) {
-                    kms.createKek(KEK);
-                }
-            }
-            endpoints.put("kms", "local keystore " + keystore);
-        });
-        Path sseCPrivate = dir.resolve("sse-c").resolve("sink-private.key");
-        Path sseCPublic = dir.resolve("sse-c").resolve("sink-public.key");
-        step("SSE-C key pair", () -> {
-            if (!Files.exists(sseCPrivate)) {
-                Files.createDirectories(sseCPrivate.getParent());
-                SseCKeySealer.KeyPair pair = SseCKeySealer.generateKeyPair();
-                writeSecret(sseCPrivate, pair.privateKeyBase64());
-                Files.writeString(sseCPublic, pair.publicKeyBase64() + "\n");
-            }
-        });
-        step("configuration", () -> {
-            cliConfig = cliConfig(registry[0], keystore, passwordFile, sseCPublic);
-            writeSecret(dir.resolve("srrrs.properties"), asProperties(cliConfig));
-        });
-
+        step("bucket " + BUCKET, this::createBucket);
+        step(options.kmsConfig().isEmpty() ? "local KMS" : "KMS (" + options.kmsConfig().get(KmsConfig.TYPE) + ")",
+                this::prepareKms);
+        step("SSE-C key pair", this::prepareSseCKeyPair);
+        step("configuration", this::writeCliConfig);
         progress.accept("Connect worker with the SRRRS sink (TLS 1.3 REST)");
-        step("Connect worker", () -> {
-            worker = ConnectWorker.start(dir.resolve("connect"), kafka, ca, options.connectPlugins(), "srrrs-connect");
-            running.push(worker);
-            endpoints.put("connect", worker.restUrl());
-            cliConfig.put(CliConfig.CONNECT_URL, worker.restUrl());
-            writeSecret(dir.resolve("srrrs.properties"), asProperties(cliConfig));
-        });
+        step("Connect worker", this::startConnectWorker);
         progress.accept("encryption topology (Kafka Streams)");
-        step("topology", () -> {
-            topology = EncryptorApp.start(TopologyConfig.of(topologyConfig()));
-            running.push(topology);
-            topology.awaitRunning(Duration.ofSeconds(60));
-        });
-        step("sink connector", () -> {
-            var response = worker.putConnector(CONNECTOR, connectorConfig(registry[0], sseCPrivate));
-            if (response.statusCode() / 100 != 2) {
-                throw new IOException("PUT /connectors/" + CONNECTOR + "/config answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-            worker.awaitRunning(CONNECTOR, Duration.ofSeconds(60));
-        });
-        metricsWriter.scheduleAtFixedRate(this::writeMetrics, 0, 500, TimeUnit.MILLISECONDS);
+        step("topology", this::startTopology);
+        step("sink connector", this::startConnector);
+        metricsWriter.scheduleAtFixedRate(() -> StackMetrics.write(topology, dir().resolve(StackMetrics.FILE)), 0, 500,
+                TimeUnit.MILLISECONDS);
         running.push(metricsWriter::shutdownNow);
     }
 
+    private Path dir() {
+        return options.dir();
+    }
+
+    /** Kafka, Connect and the topology's state start empty each time (see the class comment). */
+    private void prepareDirectory() throws IOException {
+        Files.createDirectories(filesDir(dir()));
+        StackFiles.deleteRecursively(dir().resolve("kafka"));
+        StackFiles.deleteRecursively(dir().resolve("connect"));
+        StackFiles.deleteRecursively(dir().resolve("topology-state"));
+    }
+
+    private void startKafka() throws Exception {
+        kafka = EmbeddedKafka.start(dir().resolve("kafka"), ca);
+        running.push(kafka);
+        endpoints.put("kafka", "SSL://" + kafka.bootstrapServers());
+    }
+
+    private void startRegistry() throws Exception {
+        registry = ApicurioRegistry.start(dir().resolve("registry"), ca);
+        running.push(registry);
+        endpoints.put("registry", registry.url());
+    }
+
     private void startStore() throws Exception {
-        Path dir = options.dir();
         switch (options.store()) {
             case S3PROXY -> {
                 // HTTPS only: the local stack opens no plain-text listener.
-                EmbeddedS3 s3 = EmbeddedS3.start(dir.resolve("s3"), ca, io.srrrs.embedded.FreePorts.next(), 0);
+                EmbeddedS3 s3 = EmbeddedS3.start(dir().resolve("s3"), ca, FreePorts.next(), 0);
                 running.push(s3);
                 store = StoreConfig.of(s3.httpsEndpoint(), s3.accessKey(), s3.secretKey(), ca.truststore());
                 storeDataDir = s3.dataDir();
             }
             case RGW -> {
-                Path rgwDir = dir.resolve("rgw");
-                deleteRecursively(rgwDir); // a memstore cluster: nothing survives it anyway
+                Path rgwDir = dir().resolve("rgw");
+                StackFiles.deleteRecursively(rgwDir); // a memstore cluster: nothing survives it anyway
                 running.cephDir(rgwDir); // before its daemons exist: they detach from this JVM
                 CephRgw rgw = CephRgw.start(rgwDir, ca);
                 running.push(rgw);
@@ -226,121 +177,85 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** The configuration every {@code srrrs} command reads: Kafka, registry, store, KMS. */
-    private Map<String, String> cliConfig(ApicurioRegistry registry, Path keystore, Path passwordFile, Path sseCPublic)
-            throws IOException {
-        Map<String, String> c = new LinkedHashMap<>();
-        kafka.clientProperties().forEach((k, v) -> c.put(k, String.valueOf(v)));
-        c.put("schema.registry.url", registry.url());
-        c.put("schema.registry.ssl.truststore.location", ca.truststore().toString());
-        c.put("schema.registry.ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
-        c.put(CliConfig.STORE_URL, store.endpoint().toString());
-        c.put(CliConfig.ACCESS_KEY, store.accessKey());
-        c.put(CliConfig.SECRET_KEY, store.secretKey());
-        if (store.isHttps() && options.store() != StoreKind.EXTERNAL) {
-            c.put(CliConfig.TRUSTSTORE, ca.truststore().toString());
-            c.put(CliConfig.TRUSTSTORE_PASSWORD, new String(LocalCa.TRUSTSTORE_PASSWORD));
+    private void createBucket() {
+        try (S3Client s3 = StoreClients.s3(store)) {
+            if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(BUCKET))) {
+                s3.createBucket(b -> b.bucket(BUCKET));
+            }
         }
-        c.put(CliConfig.BUCKET, BUCKET);
-        c.put(CliConfig.CONNECT_URL, worker == null ? "" : worker.restUrl());
-        c.put(CliConfig.STORE_KIND, options.store().name().toLowerCase());
-        if (storeDataDir != null) {
-            c.put(CliConfig.STORE_DATA_DIR, storeDataDir.toString());
-        }
-        c.put(CliConfig.KAFKA_LOG_DIR, kafka.logDir().toString());
-        c.put(TopologyConfig.INPUT_TOPIC, "payload-refs");
-        c.put(TopologyConfig.OUTPUT_TOPIC, "ciphertext-chunks");
-        c.put(TopologyConfig.DLQ_TOPIC, "payload-refs.dlq");
-        c.put(TopologyConfig.KEK_DEFAULT, KEK);
-        c.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, Files.readString(sseCPublic).trim());
-        if (options.kmsConfig().isEmpty()) {
-            c.put("kms.type", "local");
-            c.put("kms.local.keystore", keystore.toString());
-            c.put("kms.local.password.file", passwordFile.toString());
-        } else {
-            c.putAll(options.kmsConfig());
-        }
-        return c;
     }
 
-    private Map<String, String> topologyConfig() {
-        Map<String, String> t = new LinkedHashMap<>(cliConfig);
-        CliConfig.NON_TOPOLOGY_KEYS.forEach(t::remove);
-        t.put("application.id", "srrrs-encryptor");
-        t.put("state.dir", options.dir().resolve("topology-state").toString());
-        t.put("replication.factor", "1");
-        t.put(TopologyConfig.TOPICS_PARTITIONS, "-1");
-        // DIR/files is always allowed: srrrs demo writes its payloads there.
-        List<String> roots = new java.util.ArrayList<>(options.fileRoots().stream().map(Path::toString).toList());
-        roots.add(filesDir(options.dir()).toString());
-        t.put(TopologyConfig.FILE_ROOTS, String.join(",", roots));
-        // Objects go to the stack's bucket only, as the sink's s3.bucket.name says.
-        t.put(TopologyConfig.BUCKET_ALLOWED, BUCKET);
-        // One user's sandbox: `srrrs publish --kek` picks among their KEKs. Every KEK of the stack's own
-        // keystore is theirs (`*`); with another KMS only those its configuration allows, and without
-        // such a list references cannot choose (the topology's default, off).
-        if (options.kmsConfig().isEmpty()) {
-            t.put(TopologyConfig.KEK_ALLOWED, "*");
-            t.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
-        } else if (!options.kmsConfig().getOrDefault(TopologyConfig.KEK_ALLOWED, "").isBlank()) {
-            t.put(TopologyConfig.KEK_REFERENCE_OVERRIDE, "true");
+    /** Another KMS: check it answers for the default KEK. Else the local keystore, with its KEK made once. */
+    private void prepareKms() throws Exception {
+        Map<String, String> kmsConfig = options.kmsConfig();
+        if (!kmsConfig.isEmpty()) {
+            try (DecoratedKms kms = KmsConfig.stack(kmsConfig)) {
+                kms.kms().resolve(kmsConfig.getOrDefault(TopologyConfig.KEK_DEFAULT, KEK));
+            }
+            endpoints.put("kms", kmsConfig.get(KmsConfig.TYPE) + " " + kmsConfig.entrySet().stream()
+                    .filter(e -> e.getKey().endsWith(".endpoint") || e.getKey().endsWith(".address")
+                            || e.getKey().endsWith(".library"))
+                    .map(Map.Entry::getValue).findFirst().orElse(""));
+            return;
         }
-        // Short commit interval: the demo measures publish-to-visible latency.
-        t.put("commit.interval.ms", "200");
-        return t;
+        Path keystore = StackFiles.keystore(dir());
+        Path passwordFile = StackFiles.keystorePassword(dir());
+        Files.createDirectories(keystore.getParent());
+        if (!Files.exists(passwordFile)) {
+            StackFiles.writeSecret(passwordFile, StackFiles.randomHex(16));
+        }
+        char[] password = Files.readString(passwordFile).trim().toCharArray();
+        try (LocalKeystoreKms kms = LocalKeystoreKms.openOrCreate(keystore, password)) {
+            if (kms.listKeks().stream().noneMatch(k -> k.name().equals(KEK))) {
+                kms.createKek(KEK);
+            }
+        }
+        endpoints.put("kms", "local keystore " + keystore);
     }
 
-    private Map<String, String> connectorConfig(ApicurioRegistry registry, Path sseCPrivate) {
-        Map<String, String> c = new LinkedHashMap<>();
-        c.put("connector.class", "io.srrrs.sink.S3SinkConnector");
-        c.put("tasks.max", "1");
-        c.put("topics", cliConfig.get(TopologyConfig.OUTPUT_TOPIC));
-        c.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        c.put("value.converter", "io.srrrs.serdes.connect.AvroConverter");
-        c.put("value.converter.schema.registry.url", registry.url());
-        c.put("value.converter.schema.registry.ssl.truststore.location", ca.truststore().toString());
-        c.put("value.converter.schema.registry.ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
-        c.put("consumer.override.isolation.level", "read_committed");
-        c.put("consumer.override.max.partition.fetch.bytes", Integer.toString(4 << 20));
-        c.put("store.url", store.endpoint().toString());
-        c.put("s3.bucket.name", BUCKET);
-        c.put("aws.access.key.id", store.accessKey());
-        c.put("aws.secret.access.key", store.secretKey());
-        if (cliConfig.containsKey(CliConfig.TRUSTSTORE)) {
-            c.put("s3.ssl.truststore.location", cliConfig.get(CliConfig.TRUSTSTORE));
-            c.put("s3.ssl.truststore.password", cliConfig.get(CliConfig.TRUSTSTORE_PASSWORD));
+    /** Made once: objects sealed to it must stay readable across {@code down}/{@code up}. */
+    private void prepareSseCKeyPair() throws IOException {
+        Path sseCPrivate = StackFiles.sseCPrivateKey(dir());
+        if (!Files.exists(sseCPrivate)) {
+            Files.createDirectories(sseCPrivate.getParent());
+            SseCKeySealer.KeyPair pair = SseCKeySealer.generateKeyPair();
+            StackFiles.writeSecret(sseCPrivate, pair.privateKeyBase64());
+            Files.writeString(StackFiles.sseCPublicKey(dir()), pair.publicKeyBase64() + "\n");
         }
-        c.put("srrrs.sse-c.private.key.file", sseCPrivate.toString());
-        c.put("errors.tolerance", "all");
-        c.put("errors.deadletterqueue.topic.name", cliConfig.get(TopologyConfig.OUTPUT_TOPIC) + ".sink-dlq");
-        c.put("errors.deadletterqueue.topic.replication.factor", "1");
-        c.put("errors.deadletterqueue.context.headers.enable", "true");
-        c.put("errors.retry.timeout", "-1");
-        c.put("errors.retry.delay.max.ms", "5000");
-        return c;
     }
 
-    /** The topology's counters, for {@code srrrs demo} and {@code status}, refreshed twice a second. */
-    private void writeMetrics() {
-        try {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("kms.calls", Long.toString(topology.kms().totalKmsCalls()));
-            m.put("dek.cache.hits", Long.toString(topology.kms().dekCacheStats().hits()));
-            topology.streams().metrics().forEach((name, metric) -> {
-                if (name.group().equals("srrrs-topology-metrics") && name.name().endsWith("-total")
-                        && metric.metricValue() instanceof Number n) {
-                    String reason = name.tags().get("reason");
-                    m.merge(name.name() + (reason == null ? "" : "." + reason), Long.toString(n.longValue()),
-                            (a, b) -> Long.toString(Long.parseLong(a) + Long.parseLong(b)));
-                }
-            });
-            Path tmp = options.dir().resolve("metrics.properties.tmp");
-            Files.writeString(tmp, asProperties(m));
-            Files.move(tmp, options.dir().resolve("metrics.properties"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException | RuntimeException e) {
-            // best effort: the next tick tries again
+    private StackConfigs.Parts parts() {
+        return new StackConfigs.Parts(kafka.clientProperties(), kafka.logDir(), registry.url(), ca, store, storeDataDir,
+                worker == null ? null : worker.restUrl());
+    }
+
+    private void writeCliConfig() throws IOException {
+        cliConfig = StackConfigs.cli(options, parts(), Files.readString(StackFiles.sseCPublicKey(dir())).trim());
+        StackFiles.writeSecret(StackFiles.cliProperties(dir()), StackFiles.asProperties(cliConfig));
+    }
+
+    private void startConnectWorker() throws Exception {
+        worker = ConnectWorker.start(dir().resolve("connect"), kafka, ca, options.connectPlugins(), "srrrs-connect");
+        running.push(worker);
+        endpoints.put("connect", worker.restUrl());
+        cliConfig.put(CliConfig.CONNECT_URL, worker.restUrl());
+        StackFiles.writeSecret(StackFiles.cliProperties(dir()), StackFiles.asProperties(cliConfig));
+    }
+
+    private void startTopology() throws Exception {
+        topology = EncryptorApp.start(TopologyConfig.of(StackConfigs.topology(options, cliConfig)));
+        running.push(topology);
+        topology.awaitRunning(Duration.ofSeconds(60));
+    }
+
+    private void startConnector() throws Exception {
+        HttpResponse<String> response = worker.putConnector(CONNECTOR,
+                StackConfigs.connector(cliConfig, parts(), StackFiles.sseCPrivateKey(dir())));
+        if (response.statusCode() / 100 != 2) {
+            throw new IOException("PUT /connectors/" + CONNECTOR + "/config answered " + response.statusCode() + ": "
+                    + response.body());
         }
+        worker.awaitRunning(CONNECTOR, Duration.ofSeconds(60));
     }
 
     /** A directory the topology may always read files from. */
@@ -414,39 +329,6 @@ public final class LocalStack implements AutoCloseable {
 
         public String part() {
             return part;
-        }
-    }
-
-    static String asProperties(Map<String, String> m) {
-        StringBuilder sb = new StringBuilder("# written by srrrs; every srrrs command reads it\n");
-        m.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        return sb.toString();
-    }
-
-    static void writeSecret(Path file, String text) throws IOException {
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, text.endsWith("\n") ? text : text + "\n");
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] b = new byte[bytes];
-        new SecureRandom().nextBytes(b);
-        return HexFormat.of().formatHex(b);
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
         }
     }
 }

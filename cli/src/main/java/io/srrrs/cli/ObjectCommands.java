@@ -4,142 +4,24 @@ import io.srrrs.client.ObjectInfo;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.kms.DecoratedKms;
-import io.srrrs.schemas.PayloadReference;
 
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** The daily tools on objects: publish, get, ls, inspect, rewrap. */
+/** The daily tools on stored objects: get, ls, inspect, rewrap ({@link PublishCommand} makes them). */
 final class ObjectCommands {
 
     private ObjectCommands() {
-    }
-
-    /** Files up to this size are sent inline with {@code --inline}; larger ones always by reference. */
-    static final long INLINE_LIMIT = 512 * 1024;
-
-    @Command(name = "publish", mixinStandardHelpOptions = true,
-            description = {"Publish references to files (or every file under a directory) to the input topic.",
-                    "Each becomes an object BUCKET/PREFIX<file name or path under the directory>. Files are sent",
-                    "by file: URI (they must be under a --file-root of the stack) with their SHA-256, which the",
-                    "topology verifies; --inline sends small files' bytes in the reference itself."})
-    static final class Publish implements Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-
-        @Parameters(arity = "1..*", paramLabel = "PATH", description = "Files or directories.")
-        List<Path> paths;
-
-        @Option(names = "--bucket", paramLabel = "BUCKET", description = "Destination bucket (default: the stack's).")
-        String bucket;
-
-        @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prepended to every object key.")
-        String prefix;
-
-        @Option(names = "--kek", paramLabel = "NAME", description = "KEK alias or id (default: the topology's policy).")
-        String kek;
-
-        @Option(names = "--context", paramLabel = "KEY=VALUE", description = "Encryption context label (repeatable), e.g. tenant=acme.")
-        Map<String, String> context = new LinkedHashMap<>();
-
-        @Option(names = "--sse-c", description = "Also upload with SSE-C (the store must support it, over TLS).")
-        boolean sseC;
-
-        @Option(names = "--inline", description = "Send files up to 512 KiB inline instead of by file: URI.")
-        boolean inline;
-
-        @Option(names = "--content-type", paramLabel = "TYPE", description = "Content type of every object.")
-        String contentType;
-
-        @Option(names = "--no-wait", description = "Return once Kafka has the references; do not wait for the objects.")
-        boolean noWait;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-                description = "How long to wait for the objects. Default: ${DEFAULT-VALUE}.")
-        int timeout;
-
-        @Override
-        public Integer call() throws Exception {
-            CliConfig config = common.config();
-            String target = bucket != null ? bucket : config.bucket();
-            if (target == null) {
-                throw new CliException("no bucket: give --bucket");
-            }
-            Map<Path, String> files = new LinkedHashMap<>();
-            for (Path p : paths) {
-                if (Files.isDirectory(p)) {
-                    try (Stream<Path> walk = Files.walk(p)) {
-                        walk.filter(Files::isRegularFile).sorted()
-                                .forEach(f -> files.put(f, prefix + p.relativize(f).toString().replace('\\', '/')));
-                    }
-                } else if (Files.isRegularFile(p)) {
-                    files.put(p, prefix + p.getFileName());
-                } else {
-                    throw new CliException(p + ": no such file or directory");
-                }
-            }
-            if (files.isEmpty()) {
-                throw new CliException("nothing to publish: the directories hold no files");
-            }
-            try (Pipeline pipeline = new Pipeline(config); S3Client s3 = config.s3()) {
-                if (!noWait) {
-                    pipeline.watchDlq();
-                }
-                Map<String, Pipeline.Outcome> pending = new LinkedHashMap<>();
-                Progress sending = new Progress("publishing", files.size());
-                for (Map.Entry<Path, String> e : files.entrySet()) {
-                    PayloadReference.Builder b = inline && Files.size(e.getKey()) <= INLINE_LIMIT
-                            ? Pipeline.inlineReference(Files.readAllBytes(e.getKey()))
-                            : Pipeline.fileReference(e.getKey());
-                    PayloadReference ref = Pipeline.finish(b, target, e.getValue(), kek, context, sseC, contentType);
-                    Pipeline.await(pipeline.publish(ref));
-                    pending.put(ref.getId().toString(), new Pipeline.Outcome(ref.getId().toString(), target, e.getValue(),
-                            System.nanoTime(), null, null));
-                    sending.advance(1, e.getValue());
-                }
-                sending.done("published " + files.size() + " reference(s) to "
-                        + config.topology().getString(io.srrrs.topology.TopologyConfig.INPUT_TOPIC));
-                if (noWait) {
-                    pending.values().forEach(o -> System.out.println(o.id() + "  s3://" + o.bucket() + "/" + o.key()));
-                    return 0;
-                }
-                Progress landing = new Progress("waiting for the objects", pending.size());
-                Map<String, Pipeline.Outcome> outcomes = pipeline.awaitOutcomes(pending, s3, Duration.ofSeconds(timeout),
-                        landing);
-                landing.done("");
-                int failed = 0;
-                for (Pipeline.Outcome o : outcomes.values()) {
-                    if (o.landed()) {
-                        System.out.printf(Locale.ROOT, "stored   s3://%s/%s  (%.0f ms)%n", o.bucket(), o.key(), o.latencyMillis());
-                    } else if (o.rejected() != null) {
-                        failed++;
-                        System.out.printf("REFUSED  s3://%s/%s  %s/%s: %s%n", o.bucket(), o.key(), o.rejected().getStage(),
-                                o.rejected().getReason(), o.rejected().getMessage());
-                    } else {
-                        failed++;
-                        System.out.printf("PENDING  s3://%s/%s  not stored after %d s (is the stack running? srrrs status)%n",
-                                o.bucket(), o.key(), timeout);
-                    }
-                }
-                return failed == 0 ? 0 : 1;
-            }
-        }
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
@@ -168,7 +50,7 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location);
+            List<String> bk = Buckets.splitBucketKey(location);
             try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 ObjectInfo info = client.inspect(bk.get(0), bk.get(1));
                 long offset = 0;
@@ -218,22 +100,16 @@ final class ObjectCommands {
         @Override
         public Integer call() {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location != null ? location : config.bucket());
+            List<String> bk = Buckets.splitBucketKey(location != null ? location : config.bucket());
             try (S3Client s3 = config.s3()) {
-                String token = null;
                 int count = 0;
-                do {
-                    String t = token;
-                    ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bk.get(0)).prefix(bk.get(1)).continuationToken(t));
-                    for (S3Object o : page.contents()) {
-                        if (!all && o.key().startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)) {
-                            continue;
-                        }
-                        count++;
-                        System.out.printf(Locale.ROOT, "%12d  %s  %s%n", o.size(), o.lastModified(), o.key());
+                for (S3Object o : Buckets.list(s3, bk.get(0), bk.get(1))) {
+                    if (!all && o.key().startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)) {
+                        continue;
                     }
-                    token = page.isTruncated() ? page.nextContinuationToken() : null;
-                } while (token != null);
+                    count++;
+                    System.out.printf(Locale.ROOT, "%12d  %s  %s%n", o.size(), o.lastModified(), o.key());
+                }
                 System.err.println(count + " object(s) in s3://" + bk.get(0) + "/" + bk.get(1));
             }
             return 0;
@@ -252,7 +128,7 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location);
+            List<String> bk = Buckets.splitBucketKey(location);
             try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
                 print(client.inspect(bk.get(0), bk.get(1)));
             }
@@ -297,11 +173,11 @@ final class ObjectCommands {
         @Override
         public Integer call() throws Exception {
             CliConfig config = common.config();
-            List<String> bk = Pipeline.splitBucketKey(location);
+            List<String> bk = Buckets.splitBucketKey(location);
             List<String> keys = new ArrayList<>();
             if (prefix) {
                 try (S3Client s3 = config.s3()) {
-                    Pipeline.listKeys(s3, bk.get(0)).stream().filter(k -> k.startsWith(bk.get(1)))
+                    Buckets.keys(s3, bk.get(0)).stream().filter(k -> k.startsWith(bk.get(1)))
                             .filter(k -> !k.startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)).sorted().forEach(keys::add);
                 }
             } else {

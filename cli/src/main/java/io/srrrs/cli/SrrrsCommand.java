@@ -1,6 +1,8 @@
 package io.srrrs.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine;
@@ -9,14 +11,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code bin/srrrs}: the local stack ({@code up}, {@code down}, {@code status}, {@code demo}) and
- * the daily tools. Every subcommand has {@code --help}.
+ * the daily tools, against the local stack or, with {@code --config FILE}, any deployment (the
+ * topology's own properties file will do for {@code publish --no-wait}, {@code watch} and
+ * {@code keys}). Every subcommand has {@code --help}.
  */
 @Command(name = "srrrs", mixinStandardHelpOptions = true, versionProvider = SrrrsCommand.Version.class,
         description = {"The SRRRS encryption pipeline: Kafka references in, only ciphertext in the object store.", ""},
         subcommands = {StackCommands.Up.class, StackCommands.Down.class, StackCommands.Status.class, DemoCommand.class,
-                ObjectCommands.Publish.class, ObjectCommands.Get.class, ObjectCommands.Ls.class,
-                ObjectCommands.Inspect.class, ObjectCommands.Rewrap.class, KeysCommand.class, DoctorCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class},
+                PublishCommand.class, WatchCommand.class, ObjectCommands.Get.class, ObjectCommands.Ls.class,
+                ObjectCommands.Inspect.class, ObjectCommands.Rewrap.class, KeysCommand.class, SseCKeyPairCommand.class,
+                DoctorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Start with `srrrs demo`; then `srrrs up` and the tour in README.md."})
 public final class SrrrsCommand implements Runnable {
 
@@ -87,9 +91,9 @@ public final class SrrrsCommand implements Runnable {
             }
         }
         try {
-            java.nio.file.Files.createDirectories(common.dir());
+            Files.createDirectories(common.dir());
             System.setProperty("org.slf4j.simpleLogger.logFile", common.dir().resolve("srrrs.log").toString());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // logs stay on stderr
         }
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
@@ -100,6 +104,7 @@ public final class SrrrsCommand implements Runnable {
 
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SrrrsCommand());
+        KeysCommand.addChanges(cli.getSubcommands().get("keys"));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (e instanceof CliException) {

@@ -2,6 +2,7 @@ package io.srrrs.cli;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -32,14 +35,25 @@ final class StackCommands {
     static final String STATE = "stack.state";
     static final String LOG = "stack.log";
 
+    /** A command on the local stack under DIR: whether one runs there is its first question. */
+    abstract static class OnStack implements Callable<Integer> {
+        @Mixin
+        SrrrsCommand.Common common;
+
+        abstract int call(Path dir, Optional<ProcessHandle> running) throws Exception;
+
+        @Override
+        public final Integer call() throws Exception {
+            Path dir = common.dir();
+            return call(dir, runningStack(dir));
+        }
+    }
+
     @Command(name = "up", mixinStandardHelpOptions = true,
             description = {"Start the local stack: a KRaft broker, the schema registry, an object store, the local KMS,",
                     "a Connect worker running the SRRRS sink, and the encryption topology; all TLS 1.3.",
                     "State lives under DIR; the store's objects and the KMS keys survive `down`, Kafka does not."})
-    static final class Up implements java.util.concurrent.Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-
+    static final class Up extends OnStack {
         @Option(names = "--store", paramLabel = "KIND", defaultValue = "auto",
                 description = "auto (Ceph RGW when installed, else S3Proxy), s3proxy, rgw, or external. Default: ${DEFAULT-VALUE}.")
         String store;
@@ -67,9 +81,7 @@ final class StackCommands {
         boolean foreground;
 
         @Override
-        public Integer call() throws Exception {
-            Path dir = common.dir();
-            Optional<ProcessHandle> running = runningStack(dir);
+        int call(Path dir, Optional<ProcessHandle> running) throws Exception {
             if (running.isPresent() && !foreground) {
                 System.out.println("the local stack is already running (pid " + running.get().pid() + ") under " + dir);
                 printEndpoints(readState(dir));
@@ -79,7 +91,7 @@ final class StackCommands {
             if (foreground) {
                 return StackJvm.run(options);
             }
-            return startBackground(dir);
+            return StackBackground.start(this, dir);
         }
 
         LocalStack.Options options(Path dir) {
@@ -112,81 +124,12 @@ final class StackCommands {
             return new LocalStack.Options(dir, kind, storeUrl, storeAccessKey, storeSecretKey, roots, Path.of(plugins),
                     kmsConfig == null ? Map.of() : StackCommands.readProperties(kmsConfig.toAbsolutePath()));
         }
-
-        private int startBackground(Path dir) throws Exception {
-            Files.createDirectories(dir);
-            Files.deleteIfExists(dir.resolve(STATE));
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString()));
-            for (String p : List.of("srrrs.connect.plugins", "srrrs.root", "srrrs.ceph.script",
-                    "org.slf4j.simpleLogger.defaultLogLevel", "org.slf4j.simpleLogger.log.org.apache.kafka")) {
-                if (System.getProperty(p) != null) {
-                    command.add("-D" + p + "=" + System.getProperty(p));
-                }
-            }
-            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                    SrrrsCommand.class.getName(), "up", "--foreground", "--dir", dir.toString(), "--store", store));
-            if (storeUrl != null) {
-                command.addAll(List.of("--store-url", storeUrl.toString(), "--store-access-key", storeAccessKey));
-            }
-            if (kmsConfig != null) {
-                command.addAll(List.of("--kms-config", kmsConfig.toAbsolutePath().toString()));
-            }
-            for (Path root : fileRoots) {
-                command.addAll(List.of("--file-root", root.toAbsolutePath().toString()));
-            }
-            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.PIPE);
-            if (storeSecretKey != null) {
-                // Not on the command line, where `ps` would show it.
-                pb.environment().put("SRRRS_STORE_SECRET_KEY", storeSecretKey);
-            }
-            Process process = pb.start();
-            // At once, not when the child JVM gets to it: a `down` from now on finds the stack and stops it.
-            Files.writeString(dir.resolve(PID), process.pid() + "\n");
-            process.getOutputStream().close();
-            Progress progress = new Progress("starting the local stack", 0);
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (System.nanoTime() < deadline) {
-                Map<String, String> state = readState(dir);
-                if ("ready".equals(state.get("state"))) {
-                    progress.done("local stack ready (pid " + process.pid() + ", log " + dir.resolve(LOG) + ")");
-                    printEndpoints(state);
-                    System.out.println("\nconfiguration for every srrrs command: " + dir.resolve("srrrs.properties"));
-                    System.out.println("stop it with: bin/srrrs down");
-                    return 0;
-                }
-                String now = state.getOrDefault("state", "");
-                if (!process.isAlive() && (now.equals("stopping") || now.equals("stopped") || process.exitValue() == 143)) {
-                    progress.done("local stack stopped before it was ready (srrrs down, or a signal)");
-                    throw new CliException("the local stack was stopped while starting; log: " + dir.resolve(LOG));
-                }
-                if ("failed".equals(state.get("state")) || !process.isAlive()) {
-                    progress.done("local stack failed to start");
-                    process.waitFor();
-                    throw new CliException(state.getOrDefault("error", "the stack process exited with " + process.exitValue())
-                            + " (the parts already started were stopped)\n" + tail(dir.resolve(LOG), 12) + "\nfull log: "
-                            + dir.resolve(LOG));
-                }
-                progress.status(state.getOrDefault("step", "starting"));
-                Thread.sleep(200);
-            }
-            process.destroy();
-            throw new CliException("the local stack did not become ready within 5 minutes; see " + dir.resolve(LOG));
-        }
     }
 
     @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the local stack started by `srrrs up`.")
-    static final class Down implements java.util.concurrent.Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-
+    static final class Down extends OnStack {
         @Override
-        public Integer call() throws Exception {
-            Path dir = common.dir();
-            Optional<ProcessHandle> running = runningStack(dir);
+        int call(Path dir, Optional<ProcessHandle> running) throws Exception {
             Progress progress = new Progress("stopping the local stack" + running.map(p -> " (pid " + p.pid() + ")").orElse(""), 0);
             String how = "local stack stopped";
             if (running.isPresent()) {
@@ -199,7 +142,7 @@ final class StackCommands {
                 }
                 if (p.isAlive()) {
                     p.destroyForcibly();
-                    p.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+                    p.onExit().get(30, TimeUnit.SECONDS);
                     how = "the stack did not stop within 90 s and was killed; its parts were stopped";
                 }
             }
@@ -232,14 +175,9 @@ final class StackCommands {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = {"Is the local stack running? Its endpoints, whether each answers over TLS 1.3,",
                     "the connector's state and the topology's counters. Exit code 0 when running, 3 when not."})
-    static final class Status implements java.util.concurrent.Callable<Integer> {
-        @Mixin
-        SrrrsCommand.Common common;
-
+    static final class Status extends OnStack {
         @Override
-        public Integer call() throws Exception {
-            Path dir = common.dir();
-            Optional<ProcessHandle> running = runningStack(dir);
+        int call(Path dir, Optional<ProcessHandle> running) throws Exception {
             if (running.isEmpty()) {
                 System.out.println("local stack: not running (start it with bin/srrrs up)");
                 return 3;
@@ -263,7 +201,7 @@ final class StackCommands {
             if (connect != null && !connect.isBlank()) {
                 System.out.println("  connector " + LocalStack.CONNECTOR + ": " + TlsProbe.connectorState(connect, config));
             }
-            Map<String, String> metrics = readProperties(dir.resolve("metrics.properties"));
+            Map<String, String> metrics = readProperties(dir.resolve(StackMetrics.FILE));
             if (!metrics.isEmpty()) {
                 System.out.println("  topology: " + metrics.getOrDefault("references-processed-total", "0") + " references processed, "
                         + metrics.getOrDefault("references-rejected-total", "0") + " to the DLQ, "
@@ -309,12 +247,9 @@ final class StackCommands {
 
     static void writeState(Path dir, Map<String, String> state) {
         try {
-            Path tmp = dir.resolve(STATE + ".tmp");
-            Files.writeString(tmp, LocalStack.asProperties(state));
-            Files.move(tmp, dir.resolve(STATE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            StackFiles.writeAtomically(dir.resolve(STATE), state);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -18,47 +18,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class StackJvm {
 
-    private StackJvm() {
+    private final LocalStack.Options options;
+    private final Path dir;
+    private final Map<String, String> state = new LinkedHashMap<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicBoolean signalled = new AtomicBoolean();
+
+    private StackJvm(LocalStack.Options options) {
+        this.options = options;
+        this.dir = options.dir();
     }
 
+    /** Runs the stack until SIGTERM or Ctrl-C: 0 when it stopped after being ready, 143 when stopped while starting. */
     static int run(LocalStack.Options options) throws Exception {
-        Path dir = options.dir();
+        return new StackJvm(options).run();
+    }
+
+    private int run() throws Exception {
         Files.createDirectories(dir);
-        if (StackCommands.runningStack(dir).filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
-            throw new CliException("a local stack is already running under " + dir + "; stop it with `srrrs down`");
-        }
-        // An earlier stack JVM that was killed (SIGKILL, a crash) may have left parts running.
-        ChildProcesses.Reaped earlier = ChildProcesses.reap(dir);
-        if (!earlier.remaining().isEmpty()) {
-            throw new CliException("parts of an earlier stack under " + dir + " are still running and could not be stopped: "
-                    + String.join(", ", earlier.remaining()));
-        }
-        earlier.stopped().forEach(p -> System.out.println("stopped a leftover of an earlier stack: " + p));
+        refuseIfAnotherStack();
         StartedParts parts = StartedParts.recording(dir);
         Files.writeString(dir.resolve(StackCommands.PID), ProcessHandle.current().pid() + "\n");
-        Map<String, String> state = new LinkedHashMap<>();
-        write(dir, state, "state", "starting");
-        CountDownLatch stopped = new CountDownLatch(1);
-        AtomicBoolean signalled = new AtomicBoolean();
-        Thread hook = new Thread(() -> {
-            signalled.set(true);
-            System.out.println("stopping the local stack");
-            write(dir, state, "state", "stopping");
-            parts.stopAll();
-            write(dir, state, "state", "stopped");
-            try {
-                Files.deleteIfExists(dir.resolve(StackCommands.PID));
-            } catch (IOException ignored) {
-                // exiting
-            }
-            stopped.countDown();
-        }, "srrrs-stack-stop");
+        write("state", "starting");
+        Thread hook = new Thread(() -> stop(parts), "srrrs-stack-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         LocalStack stack;
         try {
             stack = LocalStack.start(options, parts, step -> {
                 System.out.println("starting " + step);
-                write(dir, state, "step", step);
+                write("step", step);
             });
         } catch (LocalStack.StackException e) {
             // LocalStack.start has stopped what it had started; the hook must not turn "failed" into "stopped".
@@ -66,23 +54,12 @@ final class StackJvm {
                 stopped.await(); // stopped while starting (SIGTERM): the hook stops everything and reports it
                 return 143;
             }
-            write(dir, state, "error", e.getMessage());
-            write(dir, state, "state", "failed");
+            write("error", e.getMessage());
+            write("state", "failed");
             Files.deleteIfExists(dir.resolve(StackCommands.PID));
             throw new CliException(e.getMessage() + " (the parts already started were stopped)", e);
         }
-        boolean ready;
-        synchronized (state) {
-            ready = "starting".equals(state.get("state")); // else SIGTERM came just now: the hook is stopping it
-            if (ready) {
-                state.put("state", "ready");
-                state.remove("step");
-                stack.endpoints().forEach((k, v) -> state.put("endpoint." + k, v));
-                state.put("store.kind", options.store().name().toLowerCase());
-                StackCommands.writeState(dir, state);
-            }
-        }
-        if (!ready) {
+        if (!markReady(stack)) {
             stopped.await();
             return 143;
         }
@@ -90,6 +67,49 @@ final class StackJvm {
         stack.endpoints().forEach((k, v) -> System.out.printf("  %-9s %s%n", k, v));
         stopped.await();
         return 0;
+    }
+
+    /** Another stack's JVM under DIR, or parts an earlier one left running (SIGKILL, a crash) that will not stop. */
+    private void refuseIfAnotherStack() {
+        if (StackCommands.runningStack(dir).filter(p -> p.pid() != ProcessHandle.current().pid()).isPresent()) {
+            throw new CliException("a local stack is already running under " + dir + "; stop it with `srrrs down`");
+        }
+        ChildProcesses.Reaped earlier = ChildProcesses.reap(dir);
+        if (!earlier.remaining().isEmpty()) {
+            throw new CliException("parts of an earlier stack under " + dir + " are still running and could not be stopped: "
+                    + String.join(", ", earlier.remaining()));
+        }
+        earlier.stopped().forEach(p -> System.out.println("stopped a leftover of an earlier stack: " + p));
+    }
+
+    /** The shutdown hook: stops every part started so far, the one in flight included. */
+    private void stop(StartedParts parts) {
+        signalled.set(true);
+        System.out.println("stopping the local stack");
+        write("state", "stopping");
+        parts.stopAll();
+        write("state", "stopped");
+        try {
+            Files.deleteIfExists(dir.resolve(StackCommands.PID));
+        } catch (IOException ignored) {
+            // exiting
+        }
+        stopped.countDown();
+    }
+
+    /** False when SIGTERM came just now: then the hook is stopping the stack. */
+    private boolean markReady(LocalStack stack) {
+        synchronized (state) {
+            if (!"starting".equals(state.get("state"))) {
+                return false;
+            }
+            state.put("state", "ready");
+            state.remove("step");
+            stack.endpoints().forEach((k, v) -> state.put("endpoint." + k, v));
+            state.put("store.kind", options.store().name().toLowerCase());
+            StackCommands.writeState(dir, state);
+            return true;
+        }
     }
 
     /** False when the JVM is already shutting down (a signal): then the hook runs. */
@@ -102,7 +122,7 @@ final class StackJvm {
     }
 
     /** One key of {@code stack.state}, written at once (by the starting thread and the stopping one). */
-    private static void write(Path dir, Map<String, String> state, String key, String value) {
+    private void write(String key, String value) {
         synchronized (state) {
             state.put(key, value);
             StackCommands.writeState(dir, state);

@@ -1,5 +1,7 @@
 package io.srrrs.cli;
 
+import io.srrrs.crypto.pki.Tls;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -115,9 +117,9 @@ public final class TlsProbe {
     static HttpClient http(CliConfig config) {
         try {
             String store = config.get("ssl.truststore.location");
-            SSLContext ctx = io.srrrs.crypto.pki.Tls.clientContext(store == null ? null : Path.of(store),
+            SSLContext ctx = Tls.clientContext(store == null ? null : Path.of(store),
                     config.get("ssl.truststore.password", "changeit").toCharArray(), "PKCS12");
-            return HttpClient.newBuilder().sslContext(ctx).sslParameters(io.srrrs.crypto.pki.Tls.onlyTls13(ctx))
+            return HttpClient.newBuilder().sslContext(ctx).sslParameters(Tls.onlyTls13(ctx))
                     .connectTimeout(Duration.ofSeconds(5)).build();
         } catch (IOException | GeneralSecurityException e) {
             throw new CliException("cannot load the trust store: " + e.getMessage(), e);

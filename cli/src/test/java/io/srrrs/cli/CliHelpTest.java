@@ -2,6 +2,8 @@ package io.srrrs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.srrrs.embedded.CanaryScan;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +17,7 @@ import picocli.CommandLine;
 class CliHelpTest {
 
     static final List<String> SUBCOMMANDS = List.of("up", "down", "status", "demo", "publish", "get", "ls", "inspect",
-            "rewrap", "keys", "doctor", "bench");
+            "rewrap", "keys", "doctor", "bench", "watch", "sse-c-keypair");
 
     record Run(int code, String out, String err) {
     }
@@ -108,11 +110,11 @@ class CliHelpTest {
         Path f = dir.resolve("f");
         Files.write(f, data);
         List<String> leaks = new java.util.ArrayList<>();
-        DemoCommand.scanFile(f, needle, leaks, "t");
+        CanaryScan.scanFile(f, needle, leaks, "t");
         assertThat(leaks).hasSize(1);
         Files.write(f, new byte[3 << 20]);
         leaks.clear();
-        assertThat(DemoCommand.scanFile(f, needle, leaks, "t")).isEqualTo(3 << 20);
+        assertThat(CanaryScan.scanFile(f, needle, leaks, "t")).isEqualTo(3 << 20);
         assertThat(leaks).isEmpty();
     }
 }

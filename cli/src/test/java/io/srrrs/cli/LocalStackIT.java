@@ -162,4 +162,21 @@ class LocalStackIT {
             Files.deleteIfExists(outside);
         }
     }
+
+    @Test
+    @Order(5)
+    void watchAndATextReferenceShowWhatTheTopologyCommits() {
+        String d = dir.toString();
+        CliHelpTest.Run text = CliHelpTest.run("publish", "--text", "a note in the reference", "--key", "watch/note.txt",
+                "--id", "watch-note-1", "--dir", d);
+        assertThat(text.code()).as(text.out() + text.err()).isZero();
+        assertThat(text.out()).contains("stored   s3://srrrs-demo/watch/note.txt");
+        assertThat(CliHelpTest.run("get", "srrrs-demo/watch/note.txt", "--dir", d).out()).isEqualTo("a note in the reference");
+        CliHelpTest.Run watch = CliHelpTest.run("watch", "--seconds", "8", "--dir", d);
+        assertThat(watch.code()).isZero();
+        assertThat(watch.out()).contains("chunk  watch-note-1  s3://srrrs-demo/watch/note.txt  #0")
+                .containsPattern("chunk  watch-note-1  \\S+  #\\d+ last")
+                .containsPattern("DLQ    \\S+  \\S+/PATH_NOT_ALLOWED")
+                .doesNotContain("a note in the reference");
+    }
 }

@@ -2,7 +2,9 @@ package io.srrrs.client;
 
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.store.MetadataCompanion;
 import io.srrrs.store.SseC;
+import io.srrrs.store.SseCHeaders;
 import io.srrrs.store.StoreException;
 
 import java.time.Instant;
@@ -40,11 +42,13 @@ final class ConditionalCopy {
 
     private final S3Client s3;
     private final long singleCopyLimit;
+    private final MetadataCompanion companions;
     private volatile boolean rgwNames = true;
 
-    ConditionalCopy(S3Client s3, long singleCopyLimit) {
+    ConditionalCopy(S3Client s3, long singleCopyLimit, MetadataCompanion companions) {
         this.s3 = s3;
         this.singleCopyLimit = singleCopyLimit;
+        this.companions = companions;
     }
 
     /** Replaces the object's metadata if it is still the version {@code etag}; SSE-C objects need {@code sse}. */
@@ -65,27 +69,25 @@ final class ConditionalCopy {
     }
 
     /**
-     * Replaces an SSE-C metadata companion's metadata if it is still the one the rewrap read. Its
-     * ETag cannot tell (every companion has an empty body, so the same ETag), so the copy is also
-     * conditional on its Last-Modified, and its {@code srrrs-header} (fresh salt per object) is
-     * compared just before: a new version's companion, written before its object, is left alone.
+     * Replaces the metadata of the SSE-C metadata companion of {@code object} if it is still the
+     * one the rewrap read. Its ETag cannot tell (every companion has an empty body, so the same
+     * ETag), so the copy is also conditional on its Last-Modified, and its {@code srrrs-header}
+     * (fresh salt per object) is compared just before: a new version's companion, written before
+     * its object, is left alone.
      */
-    void companion(ObjectIdentity companion, String etag, Instant lastModified, String header,
+    void companion(ObjectIdentity object, String etag, Instant lastModified, String header,
                    Map<String, String> metadata) throws RewrapConflictException {
+        ObjectIdentity companion = new ObjectIdentity(object.bucket(), MetadataCompanion.keyOf(object.key()));
         String conflict = "the SSE-C metadata companion s3://" + companion + " changed since the rewrap read it (a "
                 + "new version is being written): the object's own metadata was rewrapped, the companion was left "
                 + "as the new writer made it";
         try {
-            String now = s3.headObject(b -> b.bucket(companion.bucket()).key(companion.key())).metadata()
-                    .get(ObjectMetadata.HEADER);
+            String now = companions.head(object.bucket(), object.key()).metadata().get(ObjectMetadata.HEADER);
             if (!header.equals(now)) {
                 throw new RewrapConflictException(companion, conflict, null);
             }
-            copy(b -> b.sourceBucket(companion.bucket()).sourceKey(companion.key())
-                    .destinationBucket(companion.bucket()).destinationKey(companion.key())
-                    .copySourceIfMatch(etag).copySourceIfUnmodifiedSince(lastModified)
-                    .metadataDirective(MetadataDirective.REPLACE).metadata(metadata)
-                    .contentType("application/x-srrrs-metadata"), false, etag, lastModified);
+            copy(MetadataCompanion.replacement(object.bucket(), object.key(), etag, lastModified, metadata), false,
+                    etag, lastModified);
         } catch (SdkException e) {
             throw conflictOr(e, companion, conflict, "CopyObject (SSE-C metadata companion)", false);
         }
@@ -94,17 +96,10 @@ final class ConditionalCopy {
     private void whole(ObjectIdentity id, String etag, Map<String, String> metadata, String contentType, SseC sse)
             throws RewrapConflictException {
         try {
-            copy(b -> {
-                b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
-                        .copySourceIfMatch(etag)
-                        .metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(contentType);
-                if (sse != null) {
-                    b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
-                            .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
-                            .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
-                            .sseCustomerKeyMD5(sse.keyMd5Base64());
-                }
-            }, sse != null, etag, null);
+            copy(b -> SseCHeaders.apply(b.sourceBucket(id.bucket()).sourceKey(id.key())
+                    .destinationBucket(id.bucket()).destinationKey(id.key()).copySourceIfMatch(etag)
+                    .metadataDirective(MetadataDirective.REPLACE).metadata(metadata).contentType(contentType), sse),
+                    sse != null, etag, null);
         } catch (SdkException e) {
             throw conflictOr(e, id, changed(id), "CopyObject", sse != null);
         }
@@ -142,43 +137,23 @@ final class ConditionalCopy {
         s3.copyObject(request);
     }
 
+    /**
+     * The copy as a multipart upload of part copies. Where the store ignores the part copies'
+     * condition (Ceph RGW 16), a version written meanwhile shows in a fresh HEAD before the
+     * completion; If-Match on the completion closes the last window where the store checks it
+     * (AWS S3). A failed copy aborts its upload.
+     */
     private void partByPart(ObjectIdentity id, String etag, long length, Map<String, String> metadata,
                             String contentType, SseC sse) throws RewrapConflictException {
         String uploadId;
         try {
-            uploadId = s3.createMultipartUpload(b -> {
-                b.bucket(id.bucket()).key(id.key()).metadata(metadata).contentType(contentType);
-                if (sse != null) {
-                    b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
-                            .sseCustomerKeyMD5(sse.keyMd5Base64());
-                }
-            }).uploadId();
+            uploadId = s3.createMultipartUpload(b -> SseCHeaders.apply(b.bucket(id.bucket()).key(id.key())
+                    .metadata(metadata).contentType(contentType), sse)).uploadId();
         } catch (SdkException e) {
             throw copyFailure("CreateMultipartUpload", id, e, sse != null);
         }
         try {
-            List<CompletedPart> parts = new ArrayList<>();
-            long partSize = Math.max(5L * 1024 * 1024, Math.min(COPY_PART_SIZE, singleCopyLimit));
-            for (long start = 0; start < length; start += partSize) {
-                long end = Math.min(length, start + partSize) - 1;
-                int number = parts.size() + 1;
-                long from = start;
-                String partEtag = s3.uploadPartCopy(b -> {
-                    b.sourceBucket(id.bucket()).sourceKey(id.key()).destinationBucket(id.bucket()).destinationKey(id.key())
-                            .copySourceIfMatch(etag)
-                            .uploadId(uploadId).partNumber(number).copySourceRange("bytes=" + from + "-" + end);
-                    if (sse != null) {
-                        b.copySourceSSECustomerAlgorithm(sse.algorithm()).copySourceSSECustomerKey(sse.keyBase64())
-                                .copySourceSSECustomerKeyMD5(sse.keyMd5Base64())
-                                .sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64())
-                                .sseCustomerKeyMD5(sse.keyMd5Base64());
-                    }
-                }).copyPartResult().eTag();
-                parts.add(CompletedPart.builder().partNumber(number).eTag(partEtag).build());
-            }
-            // Where the store ignores the part copies' condition (Ceph RGW 16), a version written
-            // meanwhile shows in a fresh HEAD; If-Match on the completion closes the last window
-            // where the store checks it (AWS S3).
+            List<CompletedPart> parts = copyParts(id, etag, length, uploadId, sse);
             if (!etag.equals(currentEtag(id, sse))) {
                 throw S3Exception.builder().statusCode(412).message("the object's ETag changed during the copy").build();
             }
@@ -194,13 +169,23 @@ final class ConditionalCopy {
         }
     }
 
+    /** Copies the object onto upload {@code uploadId} part by part, each conditional on {@code etag}. */
+    private List<CompletedPart> copyParts(ObjectIdentity id, String etag, long length, String uploadId, SseC sse) {
+        List<CompletedPart> parts = new ArrayList<>();
+        long partSize = Math.max(5L * 1024 * 1024, Math.min(COPY_PART_SIZE, singleCopyLimit));
+        for (long start = 0; start < length; start += partSize) {
+            String range = "bytes=" + start + "-" + (Math.min(length, start + partSize) - 1);
+            int number = parts.size() + 1;
+            String partEtag = s3.uploadPartCopy(b -> SseCHeaders.apply(b.sourceBucket(id.bucket()).sourceKey(id.key())
+                    .destinationBucket(id.bucket()).destinationKey(id.key()).copySourceIfMatch(etag)
+                    .uploadId(uploadId).partNumber(number).copySourceRange(range), sse)).copyPartResult().eTag();
+            parts.add(CompletedPart.builder().partNumber(number).eTag(partEtag).build());
+        }
+        return parts;
+    }
+
     private String currentEtag(ObjectIdentity id, SseC sse) {
-        return s3.headObject(b -> {
-            b.bucket(id.bucket()).key(id.key());
-            if (sse != null) {
-                b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
-            }
-        }).eTag();
+        return s3.headObject(b -> SseCHeaders.apply(b.bucket(id.bucket()).key(id.key()), sse)).eTag();
     }
 
     private static String changed(ObjectIdentity id) {

@@ -14,11 +14,13 @@ public final class RewrapConflictException extends IOException {
 
     private final ObjectIdentity identity;
 
+    /** A lost race on {@code identity} (the object or its metadata companion). */
     public RewrapConflictException(ObjectIdentity identity, String message, Throwable cause) {
         super(message, cause);
         this.identity = identity;
     }
 
+    /** The object (or SSE-C metadata companion) that changed. */
     public ObjectIdentity identity() {
         return identity;
     }

@@ -2,13 +2,14 @@ package io.srrrs.client;
 
 import io.srrrs.crypto.CiphertextSource;
 import io.srrrs.store.SseC;
+import io.srrrs.store.SseCHeaders;
 import io.srrrs.store.StoreException;
 
 import java.io.InputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 
-/** An object in the store as a {@link CiphertextSource}: each range is one ranged GET. */
+/** An object in the store as a {@link CiphertextSource}: each range is one ranged GET (with its SSE-C key, if any). */
 final class S3CiphertextSource implements CiphertextSource {
 
     private final S3Client s3;
@@ -33,13 +34,8 @@ final class S3CiphertextSource implements CiphertextSource {
     @Override
     public InputStream open(long start, long endExclusive) {
         try {
-            return s3.getObject(b -> {
-                b.bucket(bucket).key(key).range("bytes=" + start + "-" + (endExclusive - 1));
-                if (sseC != null) {
-                    b.sseCustomerAlgorithm(sseC.algorithm()).sseCustomerKey(sseC.keyBase64())
-                            .sseCustomerKeyMD5(sseC.keyMd5Base64());
-                }
-            });
+            return s3.getObject(b -> SseCHeaders.apply(b.bucket(bucket).key(key)
+                    .range("bytes=" + start + "-" + (endExclusive - 1)), sseC));
         } catch (SdkException e) {
             throw StoreException.classify("GetObject (range)", bucket, key, e, sseC != null);
         }

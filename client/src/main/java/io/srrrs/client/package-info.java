@@ -2,6 +2,15 @@
  * The consumer library: {@link io.srrrs.client.SrrrsClient} reads SRRRS objects back (whole,
  * streamed, by range, optionally with their length proven), inspects them, and rewraps their DEKs
  * under another KEK with a conditional server-side copy. Every object's KEK must be on the
- * reader's {@link io.srrrs.crypto.kms.KekAllowList} before any KMS call is made with it.
+ * reader's {@link io.srrrs.crypto.kms.KekAllowList} before any KMS call is made with it
+ * ({@code KekGate}); SSE-C objects are found through their metadata companion and read with the
+ * key derived from their DEK, only over https.
+ *
+ * <p>Owns the read and rewrap paths only; the format and every cryptographic step are
+ * {@code crypto/}'s ({@code ObjectDecryptor}, {@code ObjectMetadata}), every S3 client, SSE-C
+ * header, companion and store error is {@code store/}'s. May use {@code crypto/} (its public API,
+ * never {@code crypto.internal}), {@code store/} and the AWS SDK's S3 client; nothing of Kafka.
+ * The public types are {@code SrrrsClient}, {@code ObjectInfo} and {@code RewrapConflictException};
+ * the rest is package-private.
  */
 package io.srrrs.client;

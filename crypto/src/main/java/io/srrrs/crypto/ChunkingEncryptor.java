@@ -101,10 +101,6 @@ public final class ChunkingEncryptor implements AutoCloseable {
         return plaintextLength;
     }
 
-    public boolean isFinished() {
-        return finished;
-    }
-
     /** Reads up to one segment of plaintext into the chunk at {@code pos}, growing it only if data goes on. */
     private int readSegmentAt(int pos) throws IOException {
         int n = 0;

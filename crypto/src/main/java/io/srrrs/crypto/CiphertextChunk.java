@@ -13,6 +13,7 @@ import java.util.Objects;
  */
 public record CiphertextChunk(long sequence, boolean last, byte[] bytes, long plaintextBytes) {
 
+    /** The bytes are required. */
     public CiphertextChunk {
         Objects.requireNonNull(bytes, "bytes");
     }

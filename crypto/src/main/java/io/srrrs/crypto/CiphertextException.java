@@ -94,6 +94,7 @@ public abstract sealed class CiphertextException extends IOException
         this.failure = failure;
     }
 
+    /** Why the object was refused. */
     public Failure failure() {
         return failure;
     }

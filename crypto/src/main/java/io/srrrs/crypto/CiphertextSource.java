@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public interface CiphertextSource {
         return new CiphertextSource() {
             @Override
             public long length() throws IOException {
-                return java.nio.file.Files.size(file);
+                return Files.size(file);
             }
 
             @Override

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>Reads of a segment or more at a segment boundary decrypt straight into the caller's array.
  */
-public final class DecryptingInputStream extends InputStream {
+public final class DecryptingInputStream extends VerifiedPlaintextStream {
 
     private final InputStream ciphertext;
     private final SegmentOpener opener;
@@ -38,13 +38,6 @@ public final class DecryptingInputStream extends InputStream {
         this.opener = opener;
         this.segmentSize = segmentSize;
         this.ctBuffer = new byte[segmentSize + FormatV1.TAG_LENGTH];
-    }
-
-    @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
     }
 
     @Override

@@ -73,10 +73,12 @@ public final class ObjectDecryptor implements AutoCloseable {
         }
     }
 
+    /** The header this decryptor was opened with. */
     public FormatHeader header() {
         return header;
     }
 
+    /** Where each segment lies in the object, for this header's segment size. */
     public CiphertextLayout layout() {
         return layout;
     }
@@ -201,7 +203,7 @@ public final class ObjectDecryptor implements AutoCloseable {
     }
 
     /** Decrypts segments {@code first..last} of a range and hands out the requested slice. */
-    private static final class RangeStream extends InputStream {
+    private static final class RangeStream extends VerifiedPlaintextStream {
         private final InputStream ciphertext;
         private final SegmentOpener opener;
         private final byte[] ctBuffer;
@@ -225,13 +227,6 @@ public final class ObjectDecryptor implements AutoCloseable {
             this.segmentCount = segmentCount;
             this.skip = skip;
             this.remaining = remaining;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
         }
 
         @Override

@@ -58,6 +58,10 @@ public final class ObjectEncryptor implements AutoCloseable {
         return create(dek.plaintext(), identity, context, segmentSize, dek.usage());
     }
 
+    /**
+     * As the other {@code create}, for a DEK held apart from its wrapped copy; {@code usage} is told
+     * of the plaintext bytes encrypted, segment by segment.
+     */
     public static ObjectEncryptor create(DataKey dek, ObjectIdentity identity, EncryptionContext context,
                                          int segmentSize, DekUsage usage) {
         byte[] fresh = new byte[FormatV1.SALT_LENGTH + FormatV1.NONCE_PREFIX_LENGTH];
@@ -90,6 +94,7 @@ public final class ObjectEncryptor implements AutoCloseable {
                 .put(FormatV1.VERSION).put(FormatV1.ALG_AES256_GCM_HKDF_SHA256).putInt(segmentSize).put(prefix).array();
     }
 
+    /** The object's header, fixed at creation: write it first. */
     public FormatHeader header() {
         return header;
     }

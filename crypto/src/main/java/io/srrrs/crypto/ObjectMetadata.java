@@ -8,15 +8,22 @@ import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.WrappedDek;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * The {@code x-amz-meta-srrrs-*} user metadata of an object (docs/FORMAT.md §6). Keys here are
- * without the {@code x-amz-meta-} prefix, as the AWS SDK's {@code metadata()} maps have them.
+ * The {@code x-amz-meta-srrrs-*} user metadata of an object (docs/FORMAT.md §6): the one form of
+ * it from the topology (which puts it into chunk 0, through {@code serdes}' {@code ObjectStartFields})
+ * over the sink (which writes {@link #toMap()}) to the client (which reads {@link #fromMap}). Keys
+ * here are without the {@code x-amz-meta-} prefix, as the AWS SDK's {@code metadata()} maps have them.
+ *
+ * <p>Both size limits are checked here and nowhere else: ours alone on construction
+ * ({@link FormatV1#MAX_SRRRS_METADATA_BYTES}), ours with the producer's user metadata in
+ * {@link #requireFitsWith} ({@link FormatV1#S3_USER_METADATA_LIMIT_BYTES}).
  */
 public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, EncryptionContext context, boolean sseC) {
 
@@ -33,17 +40,18 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
      */
     public static final String SSE_C_COMPANION_PREFIX = ".srrrs-meta/";
     /** The {@code srrrs-kms} values format v1 defines (docs/FORMAT.md §6); any other is {@code UNKNOWN_KMS}. */
-    public static final java.util.List<String> KNOWN_KMS_TYPES = java.util.List.of("local", "pkcs11", "aws-kms", "vault");
+    public static final List<String> KNOWN_KMS_TYPES = List.of("local", "pkcs11", "aws-kms", "vault");
     /** Every metadata key of ours starts with this; others are the producer's own labels. */
     public static final String PREFIX = "srrrs-";
 
+    /** @throws MetadataTooLargeException our entries would exceed {@link FormatV1#MAX_SRRRS_METADATA_BYTES} */
     public ObjectMetadata {
         Objects.requireNonNull(header, "header");
         Objects.requireNonNull(wrappedDek, "wrappedDek");
         Objects.requireNonNull(context, "context");
         int size = byteSize(toMapUnchecked(header, wrappedDek, context, sseC));
         if (size > FormatV1.MAX_SRRRS_METADATA_BYTES) {
-            throw new IllegalArgumentException("srrrs-* metadata would be " + size + " bytes; the limit is "
+            throw new MetadataTooLargeException("srrrs-* metadata would be " + size + " bytes; the limit is "
                     + FormatV1.MAX_SRRRS_METADATA_BYTES + " (shorten the encryption context or KEK id)");
         }
     }
@@ -56,6 +64,22 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
     /** The metadata entries, in a fixed order; {@code srrrs-context} only when not empty. */
     public Map<String, String> toMap() {
         return toMapUnchecked(header, wrappedDek, context, sseC);
+    }
+
+    /**
+     * Checks that this metadata and the producer's {@code userMetadata} fit S3's user metadata
+     * limit together (S3 refuses a larger object outright, so the pipeline refuses it first).
+     *
+     * @throws MetadataTooLargeException they do not; the message names the size and the limit
+     */
+    public void requireFitsWith(Map<String, String> userMetadata) {
+        Map<String, String> all = new HashMap<>(userMetadata);
+        all.putAll(toMap());
+        int size = byteSize(all);
+        if (size > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
+            throw new MetadataTooLargeException("object metadata would be " + size
+                    + " bytes (ours and the reference's userMetadata); S3 allows " + FormatV1.S3_USER_METADATA_LIMIT_BYTES);
+        }
     }
 
     /** The same metadata under another KEK (after a rewrap). */

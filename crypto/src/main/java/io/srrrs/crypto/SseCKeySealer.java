@@ -18,6 +18,12 @@ import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
  * DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM), bound to the object's identity, and
  * travels in chunk 0. Only the holder of the sink's private key opens it. Sealed blob v1
  * (docs/FORMAT.md §8): {@code 0x01 ‖ enc(32) ‖ AEAD ciphertext(48)}.
+ *
+ * <p>Where SSE-C lives, per side: the key is derived from the DEK here in {@code crypto/}
+ * ({@code ObjectEncryptor.sseCKey()}, {@code ObjectDecryptor.sseCKey()}) and sealed or opened
+ * by this class; everything on the wire (the key's encoded form and the https-only rule, the
+ * request headers, the metadata companion) is {@code store/}'s: {@code SseC},
+ * {@code SseCHeaders}, {@code MetadataCompanion}.
  */
 public final class SseCKeySealer {
 

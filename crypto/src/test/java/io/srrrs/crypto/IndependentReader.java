@@ -2,18 +2,14 @@ package io.srrrs.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -65,19 +61,19 @@ final class IndependentReader {
         if (m.get("srrrs-header") == null) {
             throw new Refused("NOT_ENCRYPTED");
         }
-        byte[] header = base64(m.get("srrrs-header"));
+        byte[] header = IndependentMetadata.base64(m.get("srrrs-header"));
         parseHeader(header, true);
         int s = ByteBuffer.wrap(header).getInt(7);
-        String kms = present(m, "srrrs-kms");
-        String kekId = present(m, "srrrs-kek-id");
-        String wrapped = present(m, "srrrs-wrapped-dek");
+        String kms = IndependentMetadata.present(m, "srrrs-kms");
+        String kekId = IndependentMetadata.present(m, "srrrs-kek-id");
+        String wrapped = IndependentMetadata.present(m, "srrrs-wrapped-dek");
         if (!kms.matches("[a-z0-9-]{1,16}")) {
             throw new Refused("MALFORMED_METADATA");
         }
         if (!KMS_TYPES.contains(kms)) {
             throw new Refused("UNKNOWN_KMS");
         }
-        byte[] blob = base64(wrapped);
+        byte[] blob = IndependentMetadata.base64(wrapped);
         if (kekId.length() > 256 || !kekId.chars().allMatch(c -> c >= 0x21 && c <= 0x7E)
                 || blob.length < 1 || blob.length > 768) {
             throw new Refused("MALFORMED_METADATA");
@@ -86,7 +82,7 @@ final class IndependentReader {
         if (sseC != null && !sseC.equals("AES256")) {
             throw new Refused("MALFORMED_METADATA");
         }
-        byte[] c = context(m.getOrDefault("srrrs-context", ""));
+        byte[] c = IndependentMetadata.context(m.getOrDefault("srrrs-context", ""));
         // Step 2: the length rule.
         long n = segmentCount(object.length, s);
         long p = object.length - 130 - 16 * n;
@@ -140,90 +136,6 @@ final class IndependentReader {
             throw new Refused("MALFORMED_HEADER");
         }
         return Arrays.copyOf(b, 130);
-    }
-
-    private static String present(Map<String, String> m, String name) throws Refused {
-        String v = m.get(name);
-        if (v == null || v.isEmpty()) {
-            throw new Refused("MALFORMED_METADATA");
-        }
-        return v;
-    }
-
-    /** Standard base64 with padding, canonical: it must re-encode to exactly the same text. */
-    private static byte[] base64(String text) throws Refused {
-        try {
-            byte[] b = Base64.getDecoder().decode(text);
-            if (!Base64.getEncoder().encodeToString(b).equals(text)) {
-                throw new Refused("MALFORMED_METADATA");
-            }
-            return b;
-        } catch (IllegalArgumentException e) {
-            throw new Refused("MALFORMED_METADATA");
-        }
-    }
-
-    /** §6 srrrs-context to §4's C; only the canonical spelling is accepted. */
-    private static byte[] context(String text) throws Refused {
-        TreeMap<String, String> entries = new TreeMap<>((a, b) -> Arrays.compareUnsigned(
-                a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
-        if (!text.isEmpty()) {
-            for (String pair : text.split("&", -1)) {
-                int eq = pair.indexOf('=');
-                if (eq < 0 || entries.put(unescape(pair.substring(0, eq)), unescape(pair.substring(eq + 1))) != null) {
-                    throw new Refused("MALFORMED_METADATA");
-                }
-            }
-        }
-        StringBuilder canonical = new StringBuilder();
-        ByteArrayOutputStream c = new ByteArrayOutputStream();
-        u16(c, entries.size());
-        for (Map.Entry<String, String> e : entries.entrySet()) {
-            canonical.append(canonical.length() == 0 ? "" : "&").append(escape(e.getKey())).append('=')
-                    .append(escape(e.getValue()));
-            lp16(c, e.getKey().getBytes(StandardCharsets.UTF_8));
-            lp16(c, e.getValue().getBytes(StandardCharsets.UTF_8));
-        }
-        if (!canonical.toString().equals(text) || entries.size() > 32 || text.length() > 512
-                || entries.containsKey("")) {
-            throw new Refused("MALFORMED_METADATA");
-        }
-        return c.toByteArray();
-    }
-
-    private static String unescape(String s) throws Refused {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            if (ch == '%' && i + 2 < s.length() && Character.digit(s.charAt(i + 1), 16) >= 0
-                    && Character.digit(s.charAt(i + 2), 16) >= 0) {
-                out.write(Character.digit(s.charAt(i + 1), 16) << 4 | Character.digit(s.charAt(i + 2), 16));
-                i += 2;
-            } else if (ch < 0x80 && ch != '%') {
-                out.write(ch);
-            } else {
-                throw new Refused("MALFORMED_METADATA");
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(out.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw new Refused("MALFORMED_METADATA");
-        }
-    }
-
-    private static String escape(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xFF;
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
-                sb.append((char) c);
-            } else {
-                sb.append('%').append(String.format("%02X", c));
-            }
-        }
-        return sb.toString();
     }
 
     /** §5's length rule: the number of segments n, or TRUNCATED / EXTENDED. */
@@ -362,12 +274,12 @@ final class IndependentReader {
         return (s + "\0").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static void u16(ByteArrayOutputStream out, int v) {
+    static void u16(ByteArrayOutputStream out, int v) {
         out.write(v >>> 8);
         out.write(v);
     }
 
-    private static void lp16(ByteArrayOutputStream out, byte[] b) {
+    static void lp16(ByteArrayOutputStream out, byte[] b) {
         u16(out, b.length);
         out.writeBytes(b);
     }

@@ -4,7 +4,6 @@ import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.crypto.pki.Tls;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -173,10 +172,7 @@ public final class ApicurioRegistry implements AutoCloseable {
 
     /** Unpacks the distribution once into ~/.cache/srrrs/ and returns its directory. */
     static synchronized Path install() throws IOException, InterruptedException {
-        Properties props = new Properties();
-        try (InputStream in = ApicurioRegistry.class.getResourceAsStream("/srrrs-embedded.properties")) {
-            props.load(in);
-        }
+        Properties props = BuildProperties.load();
         String version = props.getProperty("apicurio.version");
         Path archive = Path.of(props.getProperty("apicurio.archive"));
         Path cache = Path.of(System.getProperty("srrrs.cache.dir",

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,7 @@ public final class CephRgw implements AutoCloseable {
         LocalCa.ServerIdentity id;
         try {
             id = ca.server("ceph-rgw", List.of("localhost", "127.0.0.1"));
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IOException("cannot issue the RGW certificate", e);
         }
         Map<String, String> env = new HashMap<>();
@@ -130,7 +132,7 @@ public final class CephRgw implements AutoCloseable {
 
     private static void run(Path script, Map<String, String> env, int limitSeconds, String... args)
             throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", script.toString()));
+        List<String> command = new ArrayList<>(List.of("bash", script.toString()));
         command.addAll(List.of(args));
         // Output to a file, not a pipe: the daemons the script starts outlive it.
         Path output = Files.createTempFile("srrrs-ceph-rgw-", ".log");

@@ -3,6 +3,7 @@ package io.srrrs.embedded;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.crypto.pki.Tls;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.URI;
@@ -28,6 +29,9 @@ import javax.net.ssl.SSLContext;
  * the hard way and start it again on the same Kafka state.
  */
 public final class ConnectWorker implements AutoCloseable {
+
+    /** In a connector's status: its list of tasks is not empty. */
+    private static final String SOME_TASK = "\"tasks\":[{";
 
     private final Path dir;
     private final Path config;
@@ -73,6 +77,26 @@ public final class ConnectWorker implements AutoCloseable {
         Files.createDirectories(dir);
         LocalCa.ServerIdentity id = ca.server("connect", List.of("localhost", "127.0.0.1"));
         int port = FreePorts.next();
+        Properties p = workerProperties(kafka, id, port, pluginPath, groupId);
+        p.putAll(overrides);
+        Path config = dir.resolve("worker.properties");
+        try (Writer w = Files.newBufferedWriter(config)) {
+            p.store(w, "srrrs embedded Connect worker");
+        }
+        SSLContext trust = Tls.clientContext(ca.truststore(), LocalCa.TRUSTSTORE_PASSWORD, "PKCS12");
+        ConnectWorker worker = new ConnectWorker(dir, config, dir.resolve("worker.log"), port, trust);
+        worker.jvmOptions(jvmOptions);
+        worker.start();
+        return worker;
+    }
+
+    /**
+     * Our worker settings: the broker's client settings for the worker and for its producers,
+     * consumers and admin clients, internal topics named after {@code groupId}, plugins from
+     * {@code pluginPath} only, and the REST API on HTTPS (TLS 1.3) at {@code port}.
+     */
+    private static Properties workerProperties(KafkaBroker kafka, LocalCa.ServerIdentity id, int port, Path pluginPath,
+                                               String groupId) {
         Properties p = new Properties();
         kafka.clientProperties().forEach((k, v) -> {
             p.put(k, String.valueOf(v));
@@ -99,23 +123,10 @@ public final class ConnectWorker implements AutoCloseable {
         p.put("rest.advertised.listener", "https");
         p.put("rest.advertised.host.name", "127.0.0.1");
         p.put("rest.advertised.port", Integer.toString(port));
-        p.put("listeners.https.ssl.keystore.location", id.keystore().toString());
-        p.put("listeners.https.ssl.keystore.password", new String(id.password()));
-        p.put("listeners.https.ssl.key.password", new String(id.password()));
-        p.put("listeners.https.ssl.keystore.type", "PKCS12");
-        p.put("listeners.https.ssl.enabled.protocols", "TLSv1.3");
-        p.put("listeners.https.ssl.protocol", "TLSv1.3");
+        p.putAll(TlsSettings.keystore("listeners.https.", id));
+        p.putAll(TlsSettings.tls13Only("listeners.https."));
         p.put("listeners.https.ssl.client.auth", "none");
-        p.putAll(overrides);
-        Path config = dir.resolve("worker.properties");
-        try (Writer w = Files.newBufferedWriter(config)) {
-            p.store(w, "srrrs embedded Connect worker");
-        }
-        SSLContext trust = Tls.clientContext(ca.truststore(), LocalCa.TRUSTSTORE_PASSWORD, "PKCS12");
-        ConnectWorker worker = new ConnectWorker(dir, config, dir.resolve("worker.log"), port, trust);
-        worker.jvmOptions(jvmOptions);
-        worker.start();
-        return worker;
+        return p;
     }
 
     /** Starts (again) the worker process and waits for its REST API. */
@@ -163,9 +174,9 @@ public final class ConnectWorker implements AutoCloseable {
      * connector and converter on plugin.path only, as a user's worker does.
      */
     static String workerClassPath() {
-        return List.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator)).stream()
+        return List.of(System.getProperty("java.class.path").split(File.pathSeparator)).stream()
                 .filter(e -> !e.contains("/io/srrrs/") && !e.matches(".*/target/([^/]*classes|[^/]*\\.jar)/?$"))
-                .collect(Collectors.joining(java.io.File.pathSeparator));
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     public String restUrl() {
@@ -199,7 +210,7 @@ public final class ConnectWorker implements AutoCloseable {
             HttpResponse<String> r = get("/connectors/" + name + "/status");
             last = r.body();
             // The connector and at least one task RUNNING, nothing FAILED.
-            if (r.statusCode() == 200 && last.contains("\"tasks\":[{") && !last.contains("FAILED")
+            if (r.statusCode() == 200 && last.contains(SOME_TASK) && !last.contains("FAILED")
                     && countRunning(last) >= 2) {
                 return;
             }

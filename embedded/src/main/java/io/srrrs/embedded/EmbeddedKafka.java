@@ -17,9 +17,7 @@ import java.util.concurrent.TimeUnit;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -34,16 +32,12 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafka implements KafkaBroker {
 
     private final KafkaRaftServer server;
-    private final int port;
-    private final Path logDir;
-    private final LocalCa ca;
+    private final BrokerEndpoint endpoint;
     private final LocalCa.ServerIdentity identity;
 
     private EmbeddedKafka(KafkaRaftServer server, int port, Path logDir, LocalCa ca, LocalCa.ServerIdentity identity) {
         this.server = server;
-        this.port = port;
-        this.logDir = logDir;
-        this.ca = ca;
+        this.endpoint = new BrokerEndpoint(port, logDir, ca);
         this.identity = identity;
     }
 
@@ -52,62 +46,44 @@ public final class EmbeddedKafka implements KafkaBroker {
         return start(dir, ca, FreePorts.next(), FreePorts.next(), Map.of());
     }
 
+    /** As above, on the given ports (a restart keeps them), {@code overrides} laid over our settings. */
     public static EmbeddedKafka start(Path dir, LocalCa ca, int port, int controllerPort, Map<String, String> overrides)
             throws IOException, GeneralSecurityException {
         Path logDir = dir.resolve("kafka-logs");
         Files.createDirectories(logDir);
-        LocalCa.ServerIdentity id = ca.server("kafka", List.of("localhost", "127.0.0.1"));
+        LocalCa.ServerIdentity id = KraftBrokerSettings.identity(ca);
+        String listener = "127.0.0.1:" + port;
+        KraftBrokerSettings settings = new KraftBrokerSettings(listener, listener, "127.0.0.1:" + controllerPort,
+                id.keystore().toString(), ca.truststore().toString(), logDir.toString());
         Properties p = new Properties();
-        p.put("process.roles", "broker,controller");
-        p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", "SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "SSL://127.0.0.1:" + port);
-        p.put("listener.security.protocol.map", "SSL:SSL,CONTROLLER:SSL");
-        p.put("inter.broker.listener.name", "SSL");
-        p.put("controller.listener.names", "CONTROLLER");
-        p.put("ssl.keystore.location", id.keystore().toString());
-        p.put("ssl.keystore.password", new String(id.password()));
-        p.put("ssl.key.password", new String(id.password()));
-        p.put("ssl.keystore.type", "PKCS12");
-        p.put("ssl.truststore.location", ca.truststore().toString());
-        p.put("ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
-        p.put("ssl.truststore.type", "PKCS12");
-        p.put("ssl.enabled.protocols", "TLSv1.3");
-        p.put("ssl.protocol", "TLSv1.3");
-        p.put("log.dirs", logDir.toString());
-        p.put("offsets.topic.replication.factor", "1");
-        p.put("offsets.topic.num.partitions", "3");
-        p.put("transaction.state.log.replication.factor", "1");
-        p.put("transaction.state.log.min.isr", "1");
-        p.put("transaction.state.log.num.partitions", "3");
-        p.put("share.coordinator.state.topic.replication.factor", "1");
-        p.put("share.coordinator.state.topic.min.isr", "1");
-        p.put("group.initial.rebalance.delay.ms", "0");
-        p.put("auto.create.topics.enable", "false");
-        p.put("num.partitions", "1");
+        p.putAll(settings.properties(id.password()));
         p.putAll(overrides);
-
-        if (!Files.exists(logDir.resolve("meta.properties"))) {
-            Formatter formatter = new Formatter()
-                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
-                    .setNodeId(1)
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setControllerListenerName("CONTROLLER")
-                    .setReleaseVersion(MetadataVersion.latestProduction());
-            try {
-                formatter.run();
-            } catch (Exception e) {
-                throw new IOException("cannot format the Kafka log directory " + logDir + ": " + e.getMessage(), e);
-            }
-        }
+        formatOnce(logDir);
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p), Time.SYSTEM);
         server.startup();
         EmbeddedKafka kafka = new EmbeddedKafka(server, port, logDir, ca, id);
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
+    }
+
+    /** Formats a new log directory (a random cluster id); one formatted before is kept as it is. */
+    private static void formatOnce(Path logDir) throws IOException {
+        if (Files.exists(logDir.resolve("meta.properties"))) {
+            return;
+        }
+        Formatter formatter = new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setMetadataLogDirectory(logDir.toString())
+                .setControllerListenerName(KraftBrokerSettings.CONTROLLER_LISTENER)
+                .setReleaseVersion(MetadataVersion.latestProduction());
+        try {
+            formatter.run();
+        } catch (Exception e) {
+            throw new IOException("cannot format the Kafka log directory " + logDir + ": " + e.getMessage(), e);
+        }
     }
 
     private void awaitReady(Duration timeout) throws IOException {
@@ -126,47 +102,20 @@ public final class EmbeddedKafka implements KafkaBroker {
 
     private Map<String, Object> adminProperties() {
         Map<String, Object> m = new HashMap<>(clientProperties());
-        m.put("ssl.keystore.location", identity.keystore().toString());
-        m.put("ssl.keystore.password", new String(identity.password()));
-        m.put("ssl.key.password", new String(identity.password()));
-        m.put("ssl.keystore.type", "PKCS12");
-        m.put("request.timeout.ms", "5000");
-        m.put("default.api.timeout.ms", "10000");
+        m.putAll(TlsSettings.keystore("", identity));
+        m.putAll(Topics.QUICK_ADMIN);
         return m;
     }
 
     @Override
-    public Map<String, Object> clientProperties() {
-        return KafkaBroker.tlsClientProperties(bootstrapServers(), ca);
+    public BrokerEndpoint endpoint() {
+        return endpoint;
     }
 
-    @Override
-    public String bootstrapServers() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public Path logDir() {
-        return logDir;
-    }
-
+    /** As {@link KafkaBroker#createTopic}, presenting the broker's certificate (see above). */
     @Override
     public void createTopic(String name, int partitions, Map<String, String> configs) {
-        try (Admin admin = Admin.create(adminProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all()
-                    .get(30, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
-        }
+        Topics.createOnce(adminProperties(), name, partitions, configs);
     }
 
     @Override

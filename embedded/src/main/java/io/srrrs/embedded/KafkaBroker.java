@@ -2,15 +2,10 @@ package io.srrrs.embedded;
 
 import io.srrrs.crypto.pki.LocalCa;
 
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * A Kafka broker the integration tests talk to over TLS 1.3: in this JVM ({@link EmbeddedKafka},
@@ -23,28 +18,38 @@ public interface KafkaBroker extends AutoCloseable {
     String SELECTOR = "srrrs.it.kafka";
 
     /** Client settings to reach this broker: bootstrap servers and TLS 1.3 trust in our CA. */
-    Map<String, Object> clientProperties();
+    default Map<String, Object> clientProperties() {
+        return tlsClientProperties(bootstrapServers(), ca());
+    }
 
-    String bootstrapServers();
+    /** {@code 127.0.0.1:<port>}: every broker here serves clients on loopback. */
+    default String bootstrapServers() {
+        return "127.0.0.1:" + port();
+    }
 
-    int port();
+    /** Where the broker is: port, log directory, CA. */
+    BrokerEndpoint endpoint();
+
+    /** The port of the broker's SSL listener on this machine. */
+    default int port() {
+        return endpoint().port();
+    }
+
+    /** The CA whose certificate the broker serves (clients trust it). */
+    default LocalCa ca() {
+        return endpoint().ca();
+    }
 
     /** Where the broker keeps its log segments, on this machine: the bytes Kafka actually stored. */
-    Path logDir();
+    default Path logDir() {
+        return endpoint().logDir();
+    }
 
+    /** Creates a topic of one replica; one that exists already is left as it is. */
     default void createTopic(String name, int partitions, Map<String, String> configs) {
         Map<String, Object> admin = new HashMap<>(clientProperties());
-        admin.put("request.timeout.ms", "5000");
-        admin.put("default.api.timeout.ms", "10000");
-        try (Admin a = Admin.create(admin)) {
-            a.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot create topic " + name + ": " + e, e);
-        }
+        admin.putAll(Topics.QUICK_ADMIN);
+        Topics.createOnce(admin, name, partitions, configs);
     }
 
     @Override
@@ -55,11 +60,8 @@ public interface KafkaBroker extends AutoCloseable {
         Map<String, Object> m = new HashMap<>();
         m.put("bootstrap.servers", bootstrap);
         m.put("security.protocol", "SSL");
-        m.put("ssl.truststore.location", ca.truststore().toString());
-        m.put("ssl.truststore.password", new String(LocalCa.TRUSTSTORE_PASSWORD));
-        m.put("ssl.truststore.type", "PKCS12");
-        m.put("ssl.enabled.protocols", "TLSv1.3");
-        m.put("ssl.protocol", "TLSv1.3");
+        m.putAll(TlsSettings.truststore("", ca.truststore()));
+        m.putAll(TlsSettings.tls13Only(""));
         return m;
     }
 
@@ -77,7 +79,7 @@ public interface KafkaBroker extends AutoCloseable {
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("-D" + SELECTOR + "=testcontainers needs the build's docker profile "
                             + "(mvn -Pdocker verify), which compiles the container broker", e);
-                } catch (java.lang.reflect.InvocationTargetException e) {
+                } catch (InvocationTargetException e) {
                     throw e.getCause() instanceof Exception ex ? ex : e;
                 }
             }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,7 +46,7 @@ public final class KafkaProcess implements KafkaBroker {
             throws IOException, GeneralSecurityException, InterruptedException {
         Files.createDirectories(dir);
         // Issued here, once: the child only loads it, so two JVMs never write the CA's files at once.
-        ca.server("kafka", List.of("localhost", "127.0.0.1"));
+        KraftBrokerSettings.identity(ca);
         Properties p = new Properties();
         p.putAll(overrides);
         try (Writer w = Files.newBufferedWriter(dir.resolve("broker-overrides.properties"))) {
@@ -104,29 +105,9 @@ public final class KafkaProcess implements KafkaBroker {
         return log;
     }
 
-    /** The CA whose certificate the broker serves (clients trust it). */
-    public LocalCa ca() {
-        return ca;
-    }
-
     @Override
-    public Map<String, Object> clientProperties() {
-        return KafkaBroker.tlsClientProperties(bootstrapServers(), ca);
-    }
-
-    @Override
-    public String bootstrapServers() {
-        return "127.0.0.1:" + port;
-    }
-
-    @Override
-    public int port() {
-        return port;
-    }
-
-    @Override
-    public Path logDir() {
-        return dir.resolve("kafka-logs");
+    public BrokerEndpoint endpoint() {
+        return new BrokerEndpoint(port, dir.resolve("kafka-logs"), ca);
     }
 
     /**
@@ -141,14 +122,10 @@ public final class KafkaProcess implements KafkaBroker {
         admin.put("default.api.timeout.ms", "60000");
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         for (int attempt = 1; ; attempt++) {
-            try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
-                a.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(name, partitions, (short) 1)
-                        .configs(configs))).all().get(60, TimeUnit.SECONDS);
+            try {
+                Topics.create(admin, name, partitions, configs, 60);
                 return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException) {
-                    return;
-                }
+            } catch (ExecutionException e) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("cannot create topic " + name + ": " + e.getCause(), e.getCause());
                 }

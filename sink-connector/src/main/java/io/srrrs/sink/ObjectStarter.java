@@ -1,19 +1,16 @@
 package io.srrrs.sink;
 
 import io.srrrs.crypto.CiphertextException;
+import io.srrrs.crypto.MetadataTooLargeException;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
-import io.srrrs.crypto.format.EncryptionContext;
-import io.srrrs.crypto.format.FormatHeader;
-import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
-import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.WrappedDek;
+import io.srrrs.serdes.chunk.ObjectStartFields;
+import io.srrrs.store.SseC;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -41,29 +38,17 @@ final class ObjectStarter {
     }
 
     ObjectAssembly start(ChunkRecord chunk, SinkRecord record, long now) throws ChunkRefusedException {
-        ChunkRecord.Start s = chunk.start();
         String id = chunk.referenceId();
-        if (s == null) {
+        if (chunk.start() == null) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.NO_START, "chunk 0 of reference " + id
                     + " has no object start");
         }
-        if (!buckets.allows(chunk.bucket())) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.BUCKET_NOT_ALLOWED, "bucket '"
-                    + ChunkRefusedException.printable(chunk.bucket()) + "' is not in " + S3SinkConfig.BUCKETS + " " + buckets);
-        }
-        if (isCompanionKey(chunk.key())) {
-            // An SSE-C object's companion holds its only readable wrapped DEK: only the sink writes there.
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_KEY, "object key '"
-                    + ChunkRefusedException.printable(chunk.key()) + "' of reference " + id + " is under "
-                    + ObjectMetadata.SSE_C_COMPANION_PREFIX + ", where only the sink writes SSE-C metadata companions");
-        }
+        requireAllowedDestination(chunk);
         ObjectIdentity identity;
-        ObjectMetadata metadata;
+        ObjectStartFields start;
         try {
             identity = new ObjectIdentity(chunk.bucket(), chunk.key());
-            FormatHeader header = FormatHeader.parse(s.header());
-            metadata = new ObjectMetadata(header, new WrappedDek(s.kms(), new KekId(s.kekId()), s.wrappedDek()),
-                    EncryptionContext.of(s.encryptionContext()), s.sseC());
+            start = ObjectStartFields.fromAvro(chunk.start());
         } catch (CiphertextException e) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.UNKNOWN_FORMAT, "object of reference " + id
                     + " is not in a format this sink knows: " + e.getMessage(), e);
@@ -71,25 +56,38 @@ final class ObjectStarter {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_METADATA, "object of reference " + id
                     + " has invalid metadata: " + ChunkRefusedException.printable(e.getMessage()), e);
         }
-        byte[] header = s.header();
-        if (chunk.ciphertext().length < header.length
-                || !Arrays.equals(chunk.ciphertext(), 0, header.length, header, 0, header.length)) {
+        byte[] header = start.metadata().header().toBytes();
+        byte[] ciphertext = chunk.ciphertext();
+        if (ciphertext.length < header.length || !Arrays.equals(ciphertext, 0, header.length, header, 0, header.length)) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.HEADER_MISMATCH, "chunk 0 of reference " + id
                     + " does not start with its format header");
         }
-        Map<String, String> user = s.userMetadata() == null ? Map.of() : s.userMetadata();
-        requireNoReservedName(user, id);
-        Map<String, String> all = new HashMap<>(user);
-        all.putAll(metadata.toMap());
-        if (ObjectMetadata.byteSize(all) > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
+        requireNoReservedName(start.userMetadata(), id);
+        try {
+            start.metadata().requireFitsWith(start.userMetadata());
+        } catch (MetadataTooLargeException e) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.METADATA_TOO_LARGE, "metadata of " + identity
-                    + " exceeds S3's 2 KB");
+                    + " exceeds S3's 2 KB: " + e.getMessage(), e);
         }
-        byte[] sealed = s.sseC() ? sealedSseCKey(s, identity) : null;
-        String contentType = s.contentType() == null || s.contentType().isBlank() ? "application/octet-stream"
-                : s.contentType();
-        return new ObjectAssembly(id, identity, record, now, metadata, user, contentType, sealed,
+        byte[] sealed = start.metadata().sseC() ? sealedSseCKey(start, identity) : null;
+        String contentType = start.contentType() == null || start.contentType().isBlank() ? "application/octet-stream"
+                : start.contentType();
+        return new ObjectAssembly(id, identity, record, now, start.metadata(), start.userMetadata(), contentType, sealed,
                 new PartBuffer(budget, config.bufferDir()));
+    }
+
+    /** The bucket must be one this connector may write, the key outside the companion prefix. */
+    private void requireAllowedDestination(ChunkRecord chunk) throws ChunkRefusedException {
+        if (!buckets.allows(chunk.bucket())) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.BUCKET_NOT_ALLOWED, "bucket '"
+                    + ChunkRefusedException.printable(chunk.bucket()) + "' is not in " + S3SinkConfig.BUCKETS + " " + buckets);
+        }
+        if (isCompanionKey(chunk.key())) {
+            // An SSE-C object's companion holds its only readable wrapped DEK: only the sink writes there.
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_KEY, "object key '"
+                    + ChunkRefusedException.printable(chunk.key()) + "' of reference " + chunk.referenceId() + " is under "
+                    + ObjectMetadata.SSE_C_COMPANION_PREFIX + ", where only the sink writes SSE-C metadata companions");
+        }
     }
 
     /**
@@ -124,7 +122,7 @@ final class ObjectStarter {
     }
 
     /** The sealed SSE-C key of an object that asks for SSE-C, checked to open here before any upload. */
-    private byte[] sealedSseCKey(ChunkRecord.Start s, ObjectIdentity identity) throws ChunkRefusedException {
+    private byte[] sealedSseCKey(ObjectStartFields s, ObjectIdentity identity) throws ChunkRefusedException {
         if (config.sseCPrivateKey() == null) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_NOT_CONFIGURED, identity
                     + " asks for SSE-C, but " + S3SinkConfig.SSE_C_PRIVATE_KEY + " is not set");
@@ -133,7 +131,7 @@ final class ObjectStarter {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_KEY_MISSING, identity
                     + " asks for SSE-C but carries no sealed SSE-C key");
         }
-        if (!config.store().isHttps()) {
+        if (!SseC.allowedOver(config.store())) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.SSE_C_OVER_HTTP, identity
                     + " asks for SSE-C, which is refused over plain http (" + config.storeUrl() + ")");
         }

@@ -1,13 +1,13 @@
 package io.srrrs.sink;
 
-import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.store.MetadataCompanion;
 import io.srrrs.store.SseC;
+import io.srrrs.store.SseCHeaders;
 import io.srrrs.store.StoreConfig;
 import io.srrrs.store.StoreException;
 
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +33,13 @@ final class ObjectWriter {
     private final S3Client s3;
     private final StoreConfig store;
     private final String sseCPrivateKey;
+    private final MetadataCompanion companions;
 
     ObjectWriter(S3Client s3, StoreConfig store, String sseCPrivateKey) {
         this.s3 = s3;
         this.store = store;
         this.sseCPrivateKey = sseCPrivateKey;
+        this.companions = new MetadataCompanion(s3);
     }
 
     /** The object's full user metadata: ours, then the producer's labels. */
@@ -53,12 +55,8 @@ final class ObjectWriter {
             writeCompanion(a);
         }
         try {
-            call("PutObject", a, sse -> s3.putObject(b -> {
-                b.bucket(a.identity.bucket()).key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType);
-                if (sse != null) {
-                    b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
-                }
-            }, a.part.body()));
+            call("PutObject", a, sse -> s3.putObject(b -> SseCHeaders.apply(b.bucket(a.identity.bucket())
+                    .key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType), sse), a.part.body()));
         } catch (StoreException e) {
             if (a.sseC() && !e.isTransient()) {
                 deleteCompanion(a); // the object will never come: leave no companion without it
@@ -70,21 +68,14 @@ final class ObjectWriter {
     /** Starts the object's multipart upload, first aborting uploads of the same key left by a crash. */
     String createMultipartUpload(ObjectAssembly a, Set<String> liveUploads) {
         abortStaleUploads(a, liveUploads);
-        return call("CreateMultipartUpload", a, sse -> s3.createMultipartUpload(b -> {
-            b.bucket(a.identity.bucket()).key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType);
-            if (sse != null) {
-                b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
-            }
-        }).uploadId());
+        return call("CreateMultipartUpload", a, sse -> s3.createMultipartUpload(b -> SseCHeaders.apply(
+                b.bucket(a.identity.bucket()).key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType),
+                sse)).uploadId());
     }
 
     CompletedPart uploadPart(ObjectAssembly a, int partNumber, RequestBody body) {
-        String etag = call("UploadPart", a, sse -> s3.uploadPart(b -> {
-            b.bucket(a.identity.bucket()).key(a.identity.key()).uploadId(a.uploadId).partNumber(partNumber);
-            if (sse != null) {
-                b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
-            }
-        }, body).eTag());
+        String etag = call("UploadPart", a, sse -> s3.uploadPart(b -> SseCHeaders.apply(b.bucket(a.identity.bucket())
+                .key(a.identity.key()).uploadId(a.uploadId).partNumber(partNumber), sse), body).eTag());
         return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
     }
 
@@ -112,32 +103,22 @@ final class ObjectWriter {
 
     /** An SSE-C object's metadata, kept readable without its key (docs/FORMAT.md §8). */
     private void writeCompanion(ObjectAssembly a) {
-        String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + a.identity.key();
-        try {
-            s3.putObject(b -> b.bucket(a.identity.bucket()).key(companion).metadata(a.metadata.toMap())
-                    .contentType("application/x-srrrs-metadata"), RequestBody.empty());
-        } catch (SdkException e) {
-            throw StoreException.classify("PutObject (SSE-C metadata companion)", a.identity.bucket(), companion, e, false);
-        }
+        companions.put(a.identity.bucket(), a.identity.key(), a.metadata.toMap());
     }
 
     private void deleteCompanion(ObjectAssembly a) {
-        String companion = ObjectMetadata.SSE_C_COMPANION_PREFIX + a.identity.key();
         try {
-            s3.deleteObject(b -> b.bucket(a.identity.bucket()).key(companion));
-        } catch (SdkException e) {
-            LOG.warn("could not delete s3://{}/{} after its object failed: {}", a.identity.bucket(), companion, e.getMessage());
+            companions.delete(a.identity.bucket(), a.identity.key());
+        } catch (StoreException e) {
+            LOG.warn("could not delete s3://{}/{} after its object failed: {}", a.identity.bucket(),
+                    MetadataCompanion.keyOf(a.identity.key()), e.getMessage());
         }
     }
 
     private boolean exists(ObjectAssembly a) {
         try {
-            call("HeadObject", a, sse -> s3.headObject(b -> {
-                b.bucket(a.identity.bucket()).key(a.identity.key());
-                if (sse != null) {
-                    b.sseCustomerAlgorithm(sse.algorithm()).sseCustomerKey(sse.keyBase64()).sseCustomerKeyMD5(sse.keyMd5Base64());
-                }
-            }));
+            call("HeadObject", a, sse -> s3.headObject(b -> SseCHeaders.apply(b.bucket(a.identity.bucket())
+                    .key(a.identity.key()), sse)));
             return true;
         } catch (StoreException e) {
             return false;
@@ -209,12 +190,7 @@ final class ObjectWriter {
         SseC sse = null;
         if (a.sseC()) {
             SseC.requireHttps(store);
-            byte[] key = SseCKeySealer.open(sseCPrivateKey, a.sealedSseCKey, a.identity);
-            try {
-                sse = SseC.of(key);
-            } finally {
-                Arrays.fill(key, (byte) 0);
-            }
+            sse = SseC.consuming(SseCKeySealer.open(sseCPrivateKey, a.sealedSseCKey, a.identity));
         }
         try {
             return request.apply(sse);

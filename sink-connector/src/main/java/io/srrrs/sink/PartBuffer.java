@@ -1,8 +1,10 @@
 package io.srrrs.sink;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -91,7 +93,7 @@ final class PartBuffer implements AutoCloseable {
                 try {
                     return Channels.newInputStream(FileChannel.open(file, StandardOpenOption.READ));
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 }
             }, length, "application/octet-stream");
         }
@@ -99,7 +101,7 @@ final class PartBuffer implements AutoCloseable {
         return RequestBody.fromContentProvider(() -> {
             List<InputStream> streams = new ArrayList<>();
             for (byte[] c : snapshot) {
-                streams.add(new java.io.ByteArrayInputStream(c));
+                streams.add(new ByteArrayInputStream(c));
             }
             return new SequenceInputStream(Collections.enumeration(streams));
         }, length, "application/octet-stream");

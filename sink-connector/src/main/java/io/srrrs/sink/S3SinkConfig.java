@@ -1,10 +1,12 @@
 package io.srrrs.sink;
 
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.kms.SecretFiles;
 import io.srrrs.store.StoreConfig;
 
+import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -152,8 +154,8 @@ public final class S3SinkConfig extends AbstractConfig {
             return null;
         }
         try {
-            return Files.readAllLines(Path.of(file)).get(0).trim();
-        } catch (Exception e) {
+            return SecretFiles.firstLine(Path.of(file));
+        } catch (IOException | InvalidPathException e) {
             throw new ConfigException(SSE_C_PRIVATE_KEY_FILE, file, "cannot be read: " + e.getMessage());
         }
     }

@@ -9,10 +9,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -20,12 +18,15 @@ import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
+import org.apache.kafka.connect.sink.SinkTask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Assembles objects from chunks and writes them, exactly once:
+ * The Connect task: hands each record to its {@link ObjectAssembler} (which assembles objects
+ * from chunks and writes them) and decides what a failure means for the record and its offset.
+ * Together they write each object exactly once:
  * <ul>
  *   <li>an object becomes visible only when its last chunk is written: one PutObject for an
  *       object of one part, else CompleteMultipartUpload;
@@ -46,14 +47,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  *       its object is dropped, and the task goes on.
  * </ul>
  */
-public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
+public final class S3SinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3SinkTask.class);
 
     private S3SinkConfig config;
     private S3Client s3;
     private ObjectWriter writer;
-    private ObjectStarter starter;
+    private ObjectAssembler assembler;
     private ErrantRecordReporter reporter;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
 
@@ -69,7 +70,9 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         s3 = StoreClients.s3(store);
         writer = new ObjectWriter(s3, store, config.sseCPrivateKey());
         BucketAllowList buckets = config.buckets();
-        starter = new ObjectStarter(config, buckets, new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY)));
+        ObjectStarter starter = new ObjectStarter(config, buckets,
+                new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY)));
+        assembler = new ObjectAssembler(writer, starter, config.partSize(), partitions);
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
@@ -110,7 +113,7 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
     /** Applies one record; whatever goes wrong ends as a retry, or a refusal with its reason. */
     private void handle(SinkRecord record, PartitionState state) {
         try {
-            apply(record, state);
+            assembler.apply(record, state);
             state.settled(record.kafkaOffset());
         } catch (StoreException e) {
             if (e.isTransient() && !storeAnswersOthers(record, state)) {
@@ -169,114 +172,6 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
                 "gave up after " + attempts + " attempts: " + what, e));
     }
 
-    private void apply(SinkRecord record, PartitionState state) throws ChunkRefusedException, IOException {
-        ChunkRecord chunk = ChunkRecord.of(record);
-        long offset = record.kafkaOffset();
-        long now = System.currentTimeMillis();
-        String id = chunk.referenceId();
-        if (chunk.sequence() != 0 && state.isDropped(id)) {
-            state.touchDropped(id, offset, chunk.last(), now);
-            return;
-        }
-        ObjectAssembly a = state.open.get(id);
-        if (chunk.aborted()) {
-            // The topology gave this object up (its reference is in the topology's DLQ): drop it.
-            if (a != null) {
-                state.open.remove(id);
-                state.finish(a.firstOffset, offset);
-                discard(a);
-                LOG.info("dropped {}: the topology abandoned it", a);
-            }
-            return;
-        }
-        if (chunk.sequence() == 0) {
-            if (a != null) {
-                // Redelivered (retriable failure, rebalance, restarted task): the object starts again.
-                LOG.info("chunk 0 of {} came again at {}: assembling it again from the start", a, ChunkRecord.where(record));
-                state.open.remove(id);
-                discard(a);
-            }
-            state.undrop(id);
-            a = starter.start(chunk, record, now);
-            state.open.put(id, a);
-        } else if (a == null) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence()
-                    + " of reference " + id + " at " + ChunkRecord.where(record) + " has no chunk 0 before it");
-        } else if (chunk.sequence() != a.nextSequence) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence() + " of "
-                    + a + " at " + ChunkRecord.where(record) + ", expected chunk " + a.nextSequence);
-        }
-        a.span.last = offset;
-        a.span.touchedAtMillis = now;
-        append(a, chunk, state);
-    }
-
-    private void append(ObjectAssembly a, ChunkRecord chunk, PartitionState state)
-            throws ChunkRefusedException, IOException {
-        byte[] bytes = chunk.ciphertext();
-        long total = a.bytes + bytes.length;
-        if (!chunk.last()) {
-            a.requireWholeSegments(chunk.sequence(), bytes.length);
-        } else if (chunk.objectLength() != null && chunk.objectLength() != total) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
-                    + total + " bytes, but its last chunk says " + chunk.objectLength());
-        } else {
-            a.requireLayoutLength(total); // never completed unless the whole length fits the header's layout
-        }
-        a.part.append(bytes);
-        try {
-            if (chunk.last()) {
-                finish(a);
-                a.bytes = total;
-                state.open.remove(a.referenceId);
-                state.finish(a.firstOffset, a.span.last);
-                a.part.close();
-                LOG.debug("wrote {} ({} bytes)", a, total);
-            } else if (a.part.size() >= config.partSize()) {
-                if (a.uploadId == null) {
-                    a.uploadId = writer.createMultipartUpload(a, liveUploads());
-                }
-                a.parts.add(writer.uploadPart(a, a.parts.size() + 1, a.part.body()));
-                a.part.reset();
-                a.bytes += bytes.length;
-            } else {
-                a.bytes += bytes.length;
-            }
-            a.nextSequence = chunk.sequence() + 1;
-        } catch (RuntimeException e) {
-            if (!(e instanceof StoreException se) || se.isTransient()) {
-                a.part.dropLast(bytes.length); // the same record comes again
-            }
-            throw e;
-        }
-    }
-
-    private void finish(ObjectAssembly a) {
-        if (a.uploadId == null) {
-            writer.putObject(a);
-        } else {
-            a.parts.add(writer.uploadPart(a, a.parts.size() + 1, a.part.body()));
-            try {
-                writer.completeMultipartUpload(a);
-            } catch (RuntimeException e) {
-                a.parts.remove(a.parts.size() - 1); // the final part is sent again with the retried record
-                throw e;
-            }
-        }
-    }
-
-    private Set<String> liveUploads() {
-        Set<String> live = new HashSet<>();
-        for (PartitionState s : partitions.values()) {
-            for (ObjectAssembly a : s.open.values()) {
-                if (a.uploadId != null) {
-                    live.add(a.uploadId);
-                }
-            }
-        }
-        return live;
-    }
-
     /** Reports the chunk with its reason and drops its object; its later chunks are then ignored. */
     private void refuse(SinkRecord record, PartitionState state, ChunkRefusedException reason) {
         LOG.warn("refused chunk at {}: {}", ChunkRecord.where(record), reason.getMessage());
@@ -285,7 +180,7 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
             ObjectAssembly a = state.open.remove(chunk.referenceId());
             long first = a == null ? record.kafkaOffset() : a.firstOffset;
             if (a != null) {
-                discard(a);
+                assembler.discard(a);
             }
             if (chunk.last()) {
                 state.finish(first, record.kafkaOffset());
@@ -320,20 +215,11 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         long timeout = config.getLong(S3SinkConfig.ASSEMBLY_TIMEOUT);
         for (PartitionState state : partitions.values()) {
             for (ObjectAssembly a : state.expire(now, timeout)) {
-                discard(a);
+                assembler.discard(a);
                 report(a.firstRecord, new ChunkRefusedException(ChunkRefusedException.Reason.INCOMPLETE, a
                         + ": no chunk after chunk " + (a.nextSequence - 1) + " for " + timeout + " ms while later records"
                         + " of the partition came"));
             }
-        }
-    }
-
-    private void discard(ObjectAssembly a) {
-        writer.abort(a);
-        try {
-            a.part.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -360,7 +246,7 @@ public final class S3SinkTask extends org.apache.kafka.connect.sink.SinkTask {
         for (TopicPartition tp : revoked) {
             PartitionState state = partitions.remove(tp);
             if (state != null) {
-                state.open.values().forEach(this::discard);
+                state.open.values().forEach(assembler::discard);
             }
         }
     }

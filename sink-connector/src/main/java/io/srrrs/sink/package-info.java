@@ -2,5 +2,11 @@
  * The Kafka Connect S3 sink: assembles the topology's EncryptedChunk records into format v1
  * objects, exactly once, and refuses by reason ({@link io.srrrs.sink.ChunkRefusedException.Reason})
  * what can never be written. It holds no DEK and never sees plaintext.
+ *
+ * <p>A chunk is read as the generated {@code io.srrrs.schemas.EncryptedChunk} and its object start
+ * as {@code crypto}'s {@link io.srrrs.crypto.ObjectMetadata} (through {@code serdes}'
+ * {@link io.srrrs.serdes.chunk.ObjectStartFields}): no field is named by a string here. May use
+ * {@code crypto/}'s public API (never {@code crypto.internal}), {@code schemas/}, {@code serdes/},
+ * {@code store/}, Connect's API and the AWS SDK's S3 client.
  */
 package io.srrrs.sink;

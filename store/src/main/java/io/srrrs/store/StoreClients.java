@@ -2,8 +2,6 @@ package io.srrrs.store;
 
 import io.srrrs.crypto.pki.Tls;
 
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import javax.net.ssl.TrustManager;
 import org.apache.http.conn.socket.ConnectionSocketFactory;
@@ -54,7 +52,8 @@ public final class StoreClients {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60));
-        http.socketFactory(tls13Only(config.truststore() == null ? null : trust(config)));
+        http.socketFactory(tls13Only(Tls.pkcs12TrustManagers(config.truststore(), config.truststorePassword(),
+                "the store trust store")));
         return b.httpClient(http.build()).build();
     }
 
@@ -66,26 +65,11 @@ public final class StoreClients {
      * half-closed connections, which would otherwise leave a write to a closed peer hanging.
      */
     private static ConnectionSocketFactory tls13Only(TrustManager[] trust) {
-        try {
-            return new SdkTlsSocketFactory(Tls.clientContext(trust),
-                    SSLConnectionSocketFactory.getDefaultHostnameVerifier());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
-        }
+        return new SdkTlsSocketFactory(Tls.tls13ClientContext(trust), SSLConnectionSocketFactory.getDefaultHostnameVerifier());
     }
 
     private static AwsCredentialsProvider credentials(StoreConfig config) {
         return config.accessKey() == null ? DefaultCredentialsProvider.builder().build()
                 : StaticCredentialsProvider.create(AwsBasicCredentials.create(config.accessKey(), config.secretKey()));
-    }
-
-    private static TrustManager[] trust(StoreConfig config) {
-        try {
-            return Tls.trustManagers(config.truststore(),
-                    config.truststorePassword() == null ? null : config.truststorePassword().toCharArray(), "PKCS12");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load the store trust store " + config.truststore() + ": "
-                    + e.getMessage(), e);
-        }
     }
 }

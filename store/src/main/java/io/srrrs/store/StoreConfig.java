@@ -43,6 +43,7 @@ public record StoreConfig(URI endpoint, String region, boolean pathStyle, String
                 truststore == null ? null : "changeit", 5, Duration.ofMillis(200), Duration.ofSeconds(10));
     }
 
+    /** Whether the store is reached over https (AWS's regional endpoint, no {@code endpoint}, is). */
     public boolean isHttps() {
         return endpoint == null || "https".equalsIgnoreCase(endpoint.getScheme());
     }

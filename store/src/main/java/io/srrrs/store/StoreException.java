@@ -1,5 +1,6 @@
 package io.srrrs.store;
 
+import java.util.Locale;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -11,19 +12,23 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  */
 public final class StoreException extends RuntimeException {
 
+    /** What a failure means to its sender. */
     public enum Kind { TRANSIENT, PERMANENT, SSE_C_REJECTED, NOT_FOUND }
 
     private final Kind kind;
 
+    /** A failure of {@code kind}; {@code message} must hold no key material. */
     public StoreException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }
 
+    /** What the failure means. */
     public Kind kind() {
         return kind;
     }
 
+    /** Whether trying again later may succeed. */
     public boolean isTransient() {
         return kind == Kind.TRANSIENT;
     }
@@ -68,7 +73,7 @@ public final class StoreException extends RuntimeException {
         if (status == 501) {
             return true; // NotImplemented: the store has no SSE-C (S3Proxy)
         }
-        String text = ((code == null ? "" : code) + " " + (message == null ? "" : message)).toLowerCase(java.util.Locale.ROOT);
+        String text = ((code == null ? "" : code) + " " + (message == null ? "" : message)).toLowerCase(Locale.ROOT);
         return (status == 400 || status == 403)
                 && (text.contains("customer") || text.contains("sse-c") || text.contains("blockedencryptiontypes")
                 || text.contains("encryption type"));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The TLS 1.3-only S3 client against the stores the project runs: Ceph RGW over https (with an
@@ -41,13 +42,12 @@ class StoreClientsOnRealStoresIT {
             SseC ssec = SseC.of(key);
             try (S3Client s3 = StoreClients.s3(store)) {
                 s3.createBucket(b -> b.bucket("transport"));
-                s3.putObject(b -> b.bucket("transport").key("k").sseCustomerAlgorithm(ssec.algorithm())
-                        .sseCustomerKey(ssec.keyBase64()).sseCustomerKeyMD5(ssec.keyMd5Base64()),
-                        RequestBody.fromBytes(BODY));
-                byte[] back = s3.getObjectAsBytes(b -> b.bucket("transport").key("k")
-                        .sseCustomerAlgorithm(ssec.algorithm()).sseCustomerKey(ssec.keyBase64())
-                        .sseCustomerKeyMD5(ssec.keyMd5Base64())).asByteArray();
+                s3.putObject(b -> SseCHeaders.apply(b.bucket("transport").key("k"), ssec), RequestBody.fromBytes(BODY));
+                byte[] back = s3.getObjectAsBytes(b -> SseCHeaders.apply(b.bucket("transport").key("k"), ssec))
+                        .asByteArray();
                 assertThat(back).isEqualTo(BODY);
+                assertThatThrownBy(() -> s3.getObjectAsBytes(b -> b.bucket("transport").key("k")))
+                        .as("Ceph enforces the key the headers carried").isInstanceOf(S3Exception.class);
             }
         }
     }

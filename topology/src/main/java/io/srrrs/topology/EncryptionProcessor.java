@@ -1,43 +1,29 @@
 package io.srrrs.topology;
 
 import io.srrrs.crypto.CiphertextChunk;
+import io.srrrs.crypto.Digests;
+import io.srrrs.crypto.MetadataTooLargeException;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
-import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
-import io.srrrs.crypto.kms.KekNotAllowedException;
-import io.srrrs.crypto.kms.KeyDisabledException;
-import io.srrrs.crypto.kms.Kms;
-import io.srrrs.crypto.kms.KmsAccessDeniedException;
-import io.srrrs.crypto.kms.KmsException;
-import io.srrrs.crypto.kms.UnknownKeyException;
-import io.srrrs.schemas.EncryptedChunk;
-import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.MalformedRecordException;
 import io.srrrs.serdes.UnknownSchemaException;
+import io.srrrs.serdes.chunk.ObjectStartFields;
 import io.srrrs.topology.source.OpenedPayload;
-import io.srrrs.topology.source.PayloadSources;
 import io.srrrs.topology.source.SourceDeadlineExceededException;
 import io.srrrs.topology.source.SourceTooLargeException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.TaskCorruptedException;
@@ -76,8 +62,8 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     private final RecordAttempts attempts;
     private ProcessorContext<Object, Object> context;
     private DeadLetters deadLetters;
-    /** Records this attempt at the current reference forwarded: none means it can be retried in place. */
-    private long forwarded;
+    /** The current reference's chunks: none forwarded in this attempt means it can be retried in place. */
+    private ChunkOutput chunks;
     private KeyValueStore<String, Long> seenIds;
     private TopologyMetrics metrics;
 
@@ -93,6 +79,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         this.metrics = new TopologyMetrics(context.metrics(), Thread.currentThread().getName(),
                 deps.kmsCalls(), deps.dekCacheHits());
         this.deadLetters = new DeadLetters(context, metrics);
+        this.chunks = new ChunkOutput(context, metrics);
         context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldIds);
     }
 
@@ -108,7 +95,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         long started = System.nanoTime();
         while (true) {
-            forwarded = 0;
+            chunks.reset();
             try {
                 handle(record, meta);
                 attempts.settled(attemptKey);
@@ -117,7 +104,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                 throw e; // Kafka Streams' own business: the task is no longer ours or must restore
             } catch (TransientFailureException | RuntimeException e) {
                 RecordAttempts.Failure failure = attempts.failed(attemptKey, e);
-                boolean retryHere = forwarded == 0; // nothing of this record is in the transaction yet
+                boolean retryHere = chunks.sent() == 0; // nothing of this record is in the transaction yet
                 if (attempts.exhausted(failure) && retryHere) {
                     giveUp(record, meta, attemptKey, failure);
                     return;
@@ -203,71 +190,29 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     private KekId resolveKek(ReferenceValidator.Valid valid, String topic, PolicyRule rule)
             throws BadReferenceException, TransientFailureException {
         String alias = deps.kekPolicy().aliasFor(valid.reference(), valid.context(), topic);
-        KekId kek;
-        try {
-            kek = deps.kms().resolve(alias);
-        } catch (KmsException e) {
-            throw kmsFailure(e, alias);
-        }
-        try {
+        KekId kek = KmsCalls.call(() -> deps.kms().resolve(alias), alias);
+        KmsCalls.call(() -> { // resolving an alias entry of the allow-list may fail too
             deps.kekPolicy().check(kek, deps.kms(), rule, rule == null ? null : deps.referencePolicy().describe(rule));
-        } catch (KmsException e) {
-            throw kmsFailure(e, kek.value()); // resolving an alias entry of the allow-list failed
-        }
+            return kek;
+        }, kek.value());
         return kek;
     }
 
     private void encrypt(ReferenceValidator.Valid valid, KekId kek, Record<byte[], byte[]> record)
             throws BadReferenceException, TransientFailureException {
-        PayloadReference ref = valid.reference();
         long started = System.nanoTime();
-        DataKeyPair dek;
-        try {
-            dek = deps.kms().generateDataKey(kek, valid.context());
-        } catch (KmsException e) {
-            throw kmsFailure(e, kek.value());
-        }
-        String recordKey = ref.getBucket() + "/" + ref.getKey();
-        long sent = 0;
-        long ciphertextBytes = 0;
+        DataKeyPair dek = KmsCalls.call(() -> deps.kms().generateDataKey(kek, valid.context()), kek.value());
+        chunks.begin(valid.reference(), record.timestamp());
         try (DataKeyPair closing = dek; OpenedPayload payload = deps.sources().open(valid)) {
-            MessageDigest sha256 = ref.getExpectedSha256() == null ? null : sha256();
-            InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
-            try (ObjectCipher.Sealing sealing = deps.cipher().seal(dek, valid.identity(), valid.context(), plaintext,
-                    payload.declaredLength(), deps.segmentSize(), deps.chunkMaxBytes())) {
-                closing.close(); // the object's keys are derived; the DEK copy is not needed any more
-                ObjectStart start = objectStart(ref, sealing, dek, valid);
-                for (CiphertextChunk chunk = sealing.next(); chunk != null; chunk = sealing.next()) {
-                    if (chunk.last() && sha256 != null
-                            && !MessageDigest.isEqual(sha256.digest(), ref.getExpectedSha256().bytes())) {
-                        throw new BadReferenceException(RejectReason.HASH_MISMATCH,
-                                "the payload's SHA-256 is not the expectedSha256 of the reference");
-                    }
-                    EncryptedChunk value = EncryptedChunk.newBuilder()
-                            .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
-                            .setSequence(chunk.sequence()).setLast(chunk.last()).setAborted(false)
-                            .setStart(chunk.sequence() == 0 ? start : null)
-                            .setCiphertext(ByteBuffer.wrap(chunk.bytes()))
-                            .setPlaintextLength(chunk.last() ? sealing.plaintextLength() : null)
-                            .setObjectLength(chunk.last() ? ciphertextBytes + chunk.bytes().length : null)
-                            .build();
-                    context.forward(new Record<Object, Object>(recordKey, value, record.timestamp()),
-                            EncryptionTopology.CHUNK_SINK);
-                    sent++;
-                    forwarded++;
-                    ciphertextBytes += chunk.bytes().length;
-                }
-                metrics.processed(sealing.plaintextLength(), ciphertextBytes, sent,
-                        (System.nanoTime() - started) / 1_000_000);
-            }
+            seal(valid, closing, payload, started);
         } catch (BadReferenceException e) {
-            abandon(ref, recordKey, sent, record);
+            chunks.abandon();
             throw e;
         } catch (SourceTooLargeException e) {
-            abandon(ref, recordKey, sent, record);
+            chunks.abandon();
             throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, e.getMessage());
         } catch (SourceDeadlineExceededException e) {
-            abandon(ref, recordKey, sent, record);
+            chunks.abandon();
             throw new BadReferenceException(RejectReason.SOURCE_FAILED, e.getMessage());
         } catch (IOException e) {
             // A network failure mid-payload: the whole transaction aborts, nothing partial is seen.
@@ -275,78 +220,52 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
     }
 
-    private ObjectStart objectStart(PayloadReference ref, ObjectCipher.Sealing sealing, DataKeyPair dek,
-                                    ReferenceValidator.Valid valid) throws BadReferenceException {
-        Map<String, String> metadata;
+    /** Seals the payload and forwards its chunks; its SHA-256, if the reference names one, is checked before the last. */
+    private void seal(ReferenceValidator.Valid valid, DataKeyPair dek, OpenedPayload payload, long started)
+            throws BadReferenceException, IOException {
+        PayloadReference ref = valid.reference();
+        MessageDigest sha256 = ref.getExpectedSha256() == null ? null : Digests.sha256();
+        InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
+        try (ObjectCipher.Sealing sealing = deps.cipher().seal(dek, valid.identity(), valid.context(), plaintext,
+                payload.declaredLength(), deps.segmentSize(), deps.chunkMaxBytes())) {
+            dek.close(); // the object's keys are derived; the DEK copy is not needed any more
+            ObjectStart start = objectStart(valid, sealing, dek);
+            for (CiphertextChunk chunk = sealing.next(); chunk != null; chunk = sealing.next()) {
+                if (chunk.last() && sha256 != null
+                        && !MessageDigest.isEqual(sha256.digest(), ref.getExpectedSha256().bytes())) {
+                    throw new BadReferenceException(RejectReason.HASH_MISMATCH,
+                            "the payload's SHA-256 is not the expectedSha256 of the reference");
+                }
+                chunks.forward(chunk, start, sealing.plaintextLength());
+            }
+            metrics.processed(sealing.plaintextLength(), chunks.ciphertextBytes(), chunks.sent(),
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+    }
+
+    /** Chunk 0's object start: the object's metadata, checked to fit S3 with the reference's own. */
+    private ObjectStart objectStart(ReferenceValidator.Valid valid, ObjectCipher.Sealing sealing, DataKeyPair dek)
+            throws BadReferenceException {
+        PayloadReference ref = valid.reference();
+        ObjectMetadata metadata;
         try {
-            metadata = new HashMap<>(new ObjectMetadata(sealing.header(), dek.wrapped(), valid.context()).toMap());
-        } catch (IllegalArgumentException e) {
+            metadata = new ObjectMetadata(sealing.header(), dek.wrapped(), valid.context(), ref.getSseC());
+            metadata.requireFitsWith(ref.getUserMetadata());
+        } catch (MetadataTooLargeException e) {
             throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, e.getMessage());
         }
-        metadata.putAll(ref.getUserMetadata());
-        int size = ObjectMetadata.byteSize(metadata);
-        if (size > FormatV1.S3_USER_METADATA_LIMIT_BYTES) {
-            throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, "object metadata would be " + size
-                    + " bytes (ours and the reference's userMetadata); S3 allows " + FormatV1.S3_USER_METADATA_LIMIT_BYTES);
-        }
-        ByteBuffer sealedSseCKey = null;
-        if (ref.getSseC()) {
-            byte[] key = sealing.sseCKey();
-            try {
-                sealedSseCKey = ByteBuffer.wrap(SseCKeySealer.seal(deps.sseCSinkPublicKey(), key, valid.identity()));
-            } finally {
-                java.util.Arrays.fill(key, (byte) 0);
-            }
-        }
-        return ObjectStart.newBuilder()
-                .setSealedSseCKey(sealedSseCKey)
-                .setHeader(ByteBuffer.wrap(sealing.header().toBytes()))
-                .setKms(dek.wrapped().kms())
-                .setKekId(dek.wrapped().kek().value())
-                .setWrappedDek(ByteBuffer.wrap(dek.wrapped().blob()))
-                .setEncryptionContext(valid.context().asMap())
-                .setContentType(ref.getContentType())
-                .setUserMetadata(ref.getUserMetadata())
-                .setSseC(ref.getSseC())
-                .build();
+        byte[] sealedSseCKey = ref.getSseC() ? sealedSseCKey(sealing, valid) : null;
+        return new ObjectStartFields(metadata, ref.getContentType(), ref.getUserMetadata(), sealedSseCKey).toAvro();
     }
 
-    /** Tells the sink to drop what it got of an object the topology gave up on. */
-    private void abandon(PayloadReference ref, String recordKey, long forwarded, Record<byte[], byte[]> record) {
-        if (forwarded == 0) {
-            return;
+    /** The object's SSE-C key sealed to the sink's public key; the key itself is zeroed. */
+    private byte[] sealedSseCKey(ObjectCipher.Sealing sealing, ReferenceValidator.Valid valid) {
+        byte[] key = sealing.sseCKey();
+        try {
+            return SseCKeySealer.seal(deps.sseCSinkPublicKey(), key, valid.identity());
+        } finally {
+            Arrays.fill(key, (byte) 0);
         }
-        EncryptedChunk marker = EncryptedChunk.newBuilder()
-                .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
-                .setSequence(forwarded).setLast(true).setAborted(true).setStart(null)
-                .setCiphertext(ByteBuffer.allocate(0)).build();
-        context.forward(new Record<Object, Object>(recordKey, marker, record.timestamp()), EncryptionTopology.CHUNK_SINK);
-        metrics.abandoned();
-    }
-
-    private BadReferenceException kmsFailureOrNull(KmsException e, String kek) {
-        if (e instanceof UnknownKeyException) {
-            return new BadReferenceException(RejectReason.UNKNOWN_KEK, "KEK '" + Sanitizer.text(kek) + "': " + e.getMessage(), e);
-        }
-        if (e instanceof KeyDisabledException) {
-            return new BadReferenceException(RejectReason.KEK_DISABLED, e.getMessage(), e);
-        }
-        if (e instanceof KmsAccessDeniedException) {
-            return new BadReferenceException(RejectReason.KMS_ACCESS_DENIED, e.getMessage(), e);
-        }
-        if (e instanceof KekNotAllowedException) {
-            return new BadReferenceException(RejectReason.KEK_NOT_ALLOWED, e.getMessage(), e);
-        }
-        return null;
-    }
-
-    /** Throws what a KMS failure means here; declared to return so callers can write {@code throw}. */
-    private IllegalStateException kmsFailure(KmsException e, String kek) throws BadReferenceException, TransientFailureException {
-        BadReferenceException bad = kmsFailureOrNull(e, kek);
-        if (bad != null) {
-            throw bad;
-        }
-        throw new TransientFailureException("KMS: " + e.getMessage(), e);
     }
 
     private void forgetOldIds(long now) {
@@ -358,14 +277,6 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                     seenIds.delete(entry.key);
                 }
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -381,13 +292,6 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     public void close() {
         if (metrics != null) {
             metrics.close();
-        }
-    }
-
-    /** A failure that is not the reference's fault: retried, then PROCESSING_FAILED. */
-    static final class TransientFailureException extends Exception {
-        TransientFailureException(String message, Throwable cause) {
-            super(message, cause);
         }
     }
 }

@@ -29,6 +29,7 @@ import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -95,7 +96,7 @@ public final class EncryptorApp implements AutoCloseable {
         return new EncryptorApp(streams, kms, sources);
     }
 
-    /** @throws org.apache.kafka.common.config.ConfigException when the KEK or reference policy is refused */
+    /** @throws ConfigException when the KEK or reference policy is refused */
     static EncryptionTopology.Dependencies dependencies(TopologyConfig config, DecoratedKms kms, SchemaRegistryClient registry,
                                                         PayloadSources sources, ObjectCipher cipher) {
         return dependencies(config, KekPolicy.from(config), ReferencePolicy.from(config), kms, registry, sources, cipher);

@@ -39,7 +39,7 @@ record RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackof
 
     /** Counts one more failure of {@code record}. */
     Failure failed(String record, Throwable e) {
-        Throwable shown = e.getCause() != null && e instanceof EncryptionProcessor.TransientFailureException ? e.getCause() : e;
+        Throwable shown = e.getCause() != null && e instanceof TransientFailureException ? e.getCause() : e;
         String errorClass = shown.getClass().getSimpleName();
         String message = Sanitizer.text(e.getMessage());
         return failures.merge(record, new Failure(1, errorClass, message),

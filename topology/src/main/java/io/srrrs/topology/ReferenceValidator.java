@@ -89,7 +89,7 @@ public final class ReferenceValidator {
         // a reference must not overwrite one, with the key as written or with its slashes collapsed
         // as a path normaliser would (//.srrrs-meta/x). S3 keys are case-sensitive, but a proxy or a
         // case-folding store may not be, and the sink refuses every case too: so do we.
-        String collapsed = key.replaceAll("/{2,}", "/").replaceFirst("^/", "").toLowerCase(java.util.Locale.ROOT);
+        String collapsed = key.replaceAll("/{2,}", "/").replaceFirst("^/", "").toLowerCase(Locale.ROOT);
         if (collapsed.startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)) {
             throw new BadReferenceException(RejectReason.INVALID_KEY,
                     "object keys under " + ObjectMetadata.SSE_C_COMPANION_PREFIX + " are reserved for SSE-C metadata");

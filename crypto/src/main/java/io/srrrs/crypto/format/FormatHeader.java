@@ -13,7 +13,7 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * The v1 body header: the first {@value FormatV1#HEADER_LENGTH} bytes of every object, also
+ * The v1 body header: the first {@link FormatV1#HEADER_LENGTH} bytes of every object, also
  * carried base64-encoded in {@code x-amz-meta-srrrs-header}. Layout in docs/FORMAT.md §2.
  *
  * <p>Holds no secret: salt, nonce prefix, the three checks and the commitment are all safe to
@@ -46,7 +46,7 @@ public record FormatHeader(
         return FormatV1.ALG_AES256_GCM_HKDF_SHA256;
     }
 
-    /** The exact {@value FormatV1#HEADER_LENGTH} header bytes. */
+    /** The header bytes, exactly {@link FormatV1#HEADER_LENGTH} of them. */
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(FormatV1.HEADER_LENGTH);
         b.put(FormatV1.magic()).put(version()).put(algorithm()).putInt(segmentSize)

@@ -68,9 +68,4 @@ public final class FormatV1 {
         }
         return true;
     }
-
-    /** Plaintext bytes the format can hold with {@code segmentSize}: 2^32 segments. */
-    public static long maxPlaintextLength(int segmentSize) {
-        return MAX_SEGMENTS * segmentSize;
-    }
 }

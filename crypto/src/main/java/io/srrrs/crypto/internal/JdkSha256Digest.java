@@ -1,5 +1,6 @@
 package io.srrrs.crypto.internal;
 
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import org.bouncycastle.crypto.ExtendedDigest;
@@ -51,7 +52,7 @@ final class JdkSha256Digest implements ExtendedDigest {
     public int doFinal(byte[] out, int outOff) {
         try {
             return sha256.digest(out, outOff, 32);
-        } catch (java.security.DigestException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -11,12 +11,14 @@ import java.util.Objects;
  */
 public record DataKeyPair(DataKey plaintext, WrappedDek wrapped, DekUsage usage) implements AutoCloseable {
 
+    /** All three parts are required. */
     public DataKeyPair {
         Objects.requireNonNull(plaintext, "plaintext");
         Objects.requireNonNull(wrapped, "wrapped");
         Objects.requireNonNull(usage, "usage");
     }
 
+    /** A pair whose DEK has not been used yet ({@link DekUsage#NONE}). */
     public DataKeyPair(DataKey plaintext, WrappedDek wrapped) {
         this(plaintext, wrapped, DekUsage.NONE);
     }

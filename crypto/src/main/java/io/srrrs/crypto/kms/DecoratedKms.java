@@ -9,15 +9,22 @@ import java.util.Objects;
  * provider. Cache hits never reach the metrics, so "KMS calls" counts real calls; each logical
  * call is counted once however many times it is retried.
  *
- * <p>With the defaults, a KEK disabled or destroyed in the KMS stops new encryptions within
- * {@code kms.dek.cache.max.age.ms} (30 s) and reads within {@code kms.unwrap.cache.ttl.ms}.
+ * <p>A KEK disabled or destroyed in the KMS stops new encryptions within the DEK cache's max age
+ * ({@code kms.dek.cache.max.age.ms}) and reads within the unwrap cache's TTL
+ * ({@code kms.unwrap.cache.ttl.ms}); {@link Config#DEFAULTS} holds the defaults of both.
  */
 public final class DecoratedKms implements AutoCloseable {
 
+    /**
+     * The settings of the three configurable decorators; {@link KmsConfig#stackConfig} reads them from
+     * {@code kms.*} keys.
+     */
     public record Config(ResilientKms.RetryPolicy retry, DekCache.Limits dekCache, UnwrappedDekCache.Limits unwrapCache) {
+        /** Each decorator's defaults. */
         public static final Config DEFAULTS = new Config(ResilientKms.RetryPolicy.DEFAULTS, DekCache.Limits.DEFAULTS,
                 UnwrappedDekCache.Limits.DEFAULTS);
 
+        /** All three parts are required. */
         public Config {
             Objects.requireNonNull(retry, "retry");
             Objects.requireNonNull(dekCache, "dekCache");
@@ -39,11 +46,19 @@ public final class DecoratedKms implements AutoCloseable {
         this.dekCache = new DekCache(unwrapCache, config.dekCache(), clock);
     }
 
+    /**
+     * The standard stack around {@code provider}, on the system clock, really sleeping between
+     * retries. Closing the stack closes the provider.
+     */
     public static DecoratedKms around(Kms provider, Config config) {
         return new DecoratedKms(Objects.requireNonNull(provider, "provider"), config, Clock.systemUTC(),
                 ResilientKms.Sleeper.SYSTEM);
     }
 
+    /**
+     * As {@link #around(Kms, Config)}, with the clock the caches read and the sleeper the retries wait
+     * with (for tests).
+     */
     public static DecoratedKms around(Kms provider, Config config, Clock clock, ResilientKms.Sleeper sleeper) {
         return new DecoratedKms(Objects.requireNonNull(provider, "provider"), config, clock, sleeper);
     }
@@ -53,10 +68,12 @@ public final class DecoratedKms implements AutoCloseable {
         return dekCache;
     }
 
+    /** The provider alone, below every decorator (for administration that must not be cached). */
     public Kms provider() {
         return provider;
     }
 
+    /** The calls that reached the provider, per operation (a retried call counts once). */
     public MeteredKms.Snapshot kmsCalls() {
         return metered.snapshot();
     }
@@ -66,14 +83,17 @@ public final class DecoratedKms implements AutoCloseable {
         return metered.totalCalls();
     }
 
+    /** The encrypt-side cache's counters. */
     public DekCache.Stats dekCacheStats() {
         return dekCache.stats();
     }
 
+    /** The decrypt-side cache's counters. */
     public UnwrappedDekCache.Stats unwrapCacheStats() {
         return unwrapCache.stats();
     }
 
+    /** Retries made so far (attempts after the first). */
     public long retries() {
         return resilient.retries();
     }

@@ -25,8 +25,9 @@ import java.util.concurrent.atomic.LongAdder;
  * objects: only a new DEK asks the KMS, and every provider refuses {@code generateDataKey} under
  * a disabled or destroyed KEK. The SPI has no cheaper "is this KEK still usable" call that every
  * provider offers (PKCS#11 and Vault have no disabled state at all), so the bound is kept short
- * instead: 30 s by default. Objects written in that window after a destroy are unreadable, so
- * it is a window of loss too; one GenerateDataKey per (KEK, context) per 30 s is its price.
+ * instead (see {@link Limits#DEFAULTS}). Objects written in that window after a destroy are
+ * unreadable, so it is a window of loss too; one GenerateDataKey per (KEK, context) per max age
+ * is its price.
  *
  * <p>Every caller gets its own copy of the DEK (close it); the cache zeroes its copy on retirement.
  */
@@ -38,14 +39,19 @@ public final class DekCache extends ForwardingKms {
     public static final long MAX_BYTES_CEILING = 1L << 50;
 
     /**
+     * When a DEK retires. The defaults are {@link #DEFAULTS}'s, the {@code kms.dek.cache.*} keys of
+     * {@link KmsConfig} override them.
+     *
      * @param maxAge     how long one DEK is handed out, and so how long a disabled or destroyed KEK
-     *                   still encrypts new objects (default 30 s)
-     * @param maxObjects objects per DEK (default 1 000 000; at most 2^32)
-     * @param maxBytes   plaintext bytes per DEK (default 1 TiB; at most 1 PiB)
+     *                   still encrypts new objects
+     * @param maxObjects objects per DEK (at most {@link #MAX_OBJECTS_CEILING})
+     * @param maxBytes   plaintext bytes per DEK (at most {@link #MAX_BYTES_CEILING})
      */
     public record Limits(Duration maxAge, long maxObjects, long maxBytes) {
+        /** The defaults; the one place they are stated (the {@code kms.dek.cache.*} documentation shows them). */
         public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(30), 1_000_000, 1L << 40);
 
+        /** Refuses limits that are not positive or exceed the ceilings. */
         public Limits {
             Objects.requireNonNull(maxAge, "maxAge");
             if (maxAge.isNegative() || maxAge.isZero()) {
@@ -95,12 +101,14 @@ public final class DekCache extends ForwardingKms {
     private final LongAdder retiredByObjects = new LongAdder();
     private final LongAdder retiredByBytes = new LongAdder();
 
+    /** Hands out {@code delegate}'s DEKs again within {@code limits}, ages read from {@code clock}. */
     public DekCache(Kms delegate, Limits limits, Clock clock) {
         super(delegate);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** As the three-argument constructor, on the system clock. */
     public DekCache(Kms delegate, Limits limits) {
         this(delegate, limits, Clock.systemUTC());
     }
@@ -164,10 +172,12 @@ public final class DekCache extends ForwardingKms {
         return true;
     }
 
+    /** The counters now. */
     public Stats stats() {
         return new Stats(hits.sum(), misses.sum(), retiredByAge.sum(), retiredByObjects.sum(), retiredByBytes.sum());
     }
 
+    /** The limits this cache retires DEKs by. */
     public Limits limits() {
         return limits;
     }

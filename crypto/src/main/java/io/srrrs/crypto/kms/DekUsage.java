@@ -7,7 +7,9 @@ package io.srrrs.crypto.kms;
 @FunctionalInterface
 public interface DekUsage {
 
+    /** Tells no one: for a DEK that is not cached. */
     DekUsage NONE = bytes -> { };
 
+    /** {@code bytes} more plaintext bytes were encrypted under the DEK. */
     void bytesEncrypted(long bytes);
 }

@@ -7,6 +7,7 @@ import java.util.Objects;
 /** Base of the decorators: forwards every call; a decorator overrides what it changes. */
 abstract class ForwardingKms implements Kms {
 
+    /** The KMS every call is passed to. */
     protected final Kms delegate;
 
     ForwardingKms(Kms delegate) {

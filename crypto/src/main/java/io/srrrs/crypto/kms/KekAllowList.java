@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Which KEKs may be used, as the operator lists them ({@value #KEY}): the topology encrypts only
@@ -22,8 +23,11 @@ import java.util.regex.Pattern;
  */
 public final class KekAllowList {
 
+    /** The configuration key of the allowed KEKs (topology and client). */
     public static final String KEY = "srrrs.kek.allowed";
+    /** The configuration key of the AWS accounts every KEK ARN must belong to. */
     public static final String ACCOUNTS_KEY = "srrrs.kek.allowed.accounts";
+    /** The entry that allows every KEK the KMS credentials can use. */
     public static final String ANY = "*";
 
     /** How long an alias's resolution is trusted before it is asked again (an alias can be repointed). */
@@ -57,6 +61,10 @@ public final class KekAllowList {
         }
     }
 
+    /**
+     * A list of {@code entries} (names, aliases, {@code *} patterns, or {@link #ANY}) restricted to
+     * {@code accounts} (empty: any account).
+     */
     public static KekAllowList of(List<String> entries, List<String> accounts) {
         return new KekAllowList(entries, accounts);
     }
@@ -83,18 +91,22 @@ public final class KekAllowList {
         return new KekAllowList(more, accounts);
     }
 
+    /** True when no entry was given: nothing is allowed. */
     public boolean isEmpty() {
         return entries.isEmpty();
     }
 
+    /** True when {@link #ANY} is an entry. */
     public boolean allowsAny() {
         return entries.contains(ANY);
     }
 
+    /** The entries as given. */
     public List<String> entries() {
         return entries;
     }
 
+    /** The AWS accounts as given. */
     public List<String> accounts() {
         return accounts;
     }
@@ -107,6 +119,10 @@ public final class KekAllowList {
         }
     }
 
+    /**
+     * Whether {@code kek} is allowed; aliases among the entries are resolved through {@code kms} (and
+     * cached briefly).
+     */
     public boolean allows(KekId kek, Kms kms) throws KmsException {
         Objects.requireNonNull(kek, "kek");
         if (!accountAllowed(kek.value())) {
@@ -155,7 +171,7 @@ public final class KekAllowList {
 
     private static Pattern glob(String entry) {
         return Pattern.compile(Arrays.stream(entry.split("\\*", -1)).map(Pattern::quote)
-                .collect(java.util.stream.Collectors.joining(".*")), Pattern.DOTALL);
+                .collect(Collectors.joining(".*")), Pattern.DOTALL);
     }
 
     private static List<String> split(String csv) {

@@ -15,6 +15,10 @@ public final class KekBinding {
     private KekBinding() {
     }
 
+    /**
+     * The bytes a provider binds a wrapped DEK to (docs/FORMAT.md §7):
+     * {@code label 0x00 ‖ lp16(kekName) ‖ u32 kekVersion ‖ canonical context}.
+     */
     public static byte[] bytes(String label, String kekName, int kekVersion, EncryptionContext context) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(label.getBytes(StandardCharsets.US_ASCII));

@@ -10,6 +10,7 @@ import java.util.Objects;
  */
 public record KekId(String value) {
 
+    /** Refuses an empty, too long or non-printable id. */
     public KekId {
         Objects.requireNonNull(value, "value");
         if (value.isEmpty() || value.length() > FormatV1.MAX_KEK_ID_CHARS) {

@@ -7,6 +7,7 @@ package io.srrrs.crypto.kms;
  */
 public final class KekNotAllowedException extends KmsException {
 
+    /** @param message which KEK was refused, and by which list */
     public KekNotAllowedException(String message) {
         super(message, null);
     }

@@ -1,48 +1,102 @@
 package io.srrrs.crypto.kms;
 
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
-import io.srrrs.crypto.kms.pkcs11.Pkcs11Kms;
+import io.srrrs.crypto.kms.local.LocalKeystoreKmsFactory;
+import io.srrrs.crypto.kms.pkcs11.Pkcs11KmsFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.ToLongFunction;
 
 /**
  * One way to choose and configure the KMS everywhere it is used (topology, client, CLI): the
- * {@code kms.*} keys below, read from whatever configuration the component has. Secrets may be
- * given inline or, better, as a file ({@code ...password.file}, {@code ...pin.file}).
+ * {@code kms.*} keys, read from whatever configuration the component has. {@code kms.type} picks
+ * a {@link KmsFactory}; the keys every provider shares set the {@link DecoratedKms} around it.
+ * Secrets may be given inline or, better, as a file ({@code ...password.file}, {@code ...pin.file}).
+ *
+ * <p>The shared keys are declared once, in {@link CommonKey}: name, documentation, and default
+ * taken from {@link DecoratedKms.Config#DEFAULTS}, so the documented default is the one used.
+ * The static helpers ({@link #required}, {@link #secret}, {@link #millis}, {@link #requireHttps})
+ * are for factories reading their own {@code kms.<type>.*} keys.
  */
 public final class KmsConfig {
 
+    /** The key naming the provider. */
     public static final String TYPE = "kms.type";
 
-    /** Keys shared by every provider: caches and retries around it (see {@link DecoratedKms}). */
-    public static final Map<String, String> COMMON_KEYS = docs(
-            TYPE, "KMS provider: local, pkcs11, or a type registered by a provider module (aws-kms, vault). Default local.",
-            "kms.dek.cache.max.age.ms", "Encrypt side: how long one DEK is used for new objects, and so how long a KEK "
-                    + "disabled or destroyed in the KMS still encrypts new ones (each new DEK is a GenerateDataKey, "
-                    + "which every provider refuses for such a KEK). Default 30000 (30 s).",
-            "kms.dek.cache.max.objects", "Encrypt side: objects per DEK. Default 1000000; at most 2^32.",
-            "kms.dek.cache.max.bytes", "Encrypt side: plaintext bytes per DEK. Default 1099511627776 (1 TiB); at most 2^50.",
-            "kms.unwrap.cache.max.entries", "Decrypt side: unwrapped DEKs kept. Default 1000.",
-            "kms.unwrap.cache.ttl.ms", "Decrypt side: how long one is kept; also how long a disabled KEK still works "
-                    + "in a running reader. Default 300000 (5 minutes).",
-            "kms.retry.max.attempts", "Calls in all for a transient KMS failure, the first included. Default 5.",
-            "kms.retry.initial.backoff.ms", "Upper bound of the first (jittered) wait. Default 100.",
-            "kms.retry.max.backoff.ms", "Upper bound of any wait. Default 5000.");
+    private static final String DEFAULT_TYPE = LocalKeystoreKms.TYPE;
+
+    /** Keys shared by every provider, with their documentation: {@link #TYPE}, caches and retries. */
+    public static final Map<String, String> COMMON_KEYS = commonKeyDocs();
+
+    /** How a default is shown in the documentation: as is, or with its value in a unit people read. */
+    private enum Shown { PLAIN, MILLIS, BYTES }
+
+    /** The keys for the decorators around every provider, each declared once. */
+    private enum CommonKey {
+        DEK_MAX_AGE("kms.dek.cache.max.age.ms", Shown.MILLIS, c -> c.dekCache().maxAge().toMillis(),
+                "Encrypt side: how long one DEK is used for new objects, and so how long a KEK disabled or destroyed"
+                + " in the KMS still encrypts new ones (each new DEK is a GenerateDataKey, which every provider"
+                + " refuses for such a KEK). Default %s."),
+        DEK_MAX_OBJECTS("kms.dek.cache.max.objects", Shown.PLAIN, c -> c.dekCache().maxObjects(),
+                "Encrypt side: objects per DEK. Default %s; at most 2^32."),
+        DEK_MAX_BYTES("kms.dek.cache.max.bytes", Shown.BYTES, c -> c.dekCache().maxBytes(),
+                "Encrypt side: plaintext bytes per DEK. Default %s; at most 2^50."),
+        UNWRAP_MAX_ENTRIES("kms.unwrap.cache.max.entries", Shown.PLAIN, c -> c.unwrapCache().maxEntries(),
+                "Decrypt side: unwrapped DEKs kept. Default %s."),
+        UNWRAP_TTL("kms.unwrap.cache.ttl.ms", Shown.MILLIS, c -> c.unwrapCache().ttl().toMillis(),
+                "Decrypt side: how long one is kept; also how long a disabled KEK still works in a running reader."
+                + " Default %s."),
+        RETRY_MAX_ATTEMPTS("kms.retry.max.attempts", Shown.PLAIN, c -> c.retry().maxAttempts(),
+                "Calls in all for a transient KMS failure, the first included. Default %s."),
+        RETRY_INITIAL_BACKOFF("kms.retry.initial.backoff.ms", Shown.PLAIN, c -> c.retry().initialBackoff().toMillis(),
+                "Upper bound of the first (jittered) wait. Default %s."),
+        RETRY_MAX_BACKOFF("kms.retry.max.backoff.ms", Shown.PLAIN, c -> c.retry().maxBackoff().toMillis(),
+                "Upper bound of any wait. Default %s.");
+
+        final String key;
+        private final Shown shown;
+        private final long defaultValue;
+        private final String doc;
+
+        CommonKey(String key, Shown shown, ToLongFunction<DecoratedKms.Config> defaultOf, String doc) {
+            this.key = key;
+            this.shown = shown;
+            this.defaultValue = defaultOf.applyAsLong(DecoratedKms.Config.DEFAULTS);
+            this.doc = doc;
+        }
+
+        long read(Map<String, String> config) {
+            return longValue(config, key, defaultValue);
+        }
+
+        int readInt(Map<String, String> config) {
+            return (int) read(config);
+        }
+
+        Duration readMillis(Map<String, String> config) {
+            return Duration.ofMillis(read(config));
+        }
+
+        String documentation() {
+            return doc.formatted(show(shown, defaultValue));
+        }
+    }
 
     private KmsConfig() {
     }
 
     /** The provider alone, without decorators. */
     public static Kms provider(Map<String, String> config) {
-        String type = config.getOrDefault(TYPE, "local").trim();
+        String type = config.getOrDefault(TYPE, DEFAULT_TYPE).trim();
         for (KmsFactory f : factories()) {
             if (f.type().equals(type)) {
                 return f.create(config);
@@ -58,38 +112,38 @@ public final class KmsConfig {
         return DecoratedKms.around(provider(config), stackConfig(config));
     }
 
+    /** The cache and retry settings of {@code config}; a key not given takes its default. */
     public static DecoratedKms.Config stackConfig(Map<String, String> config) {
-        DekCache.Limits dek = DekCache.Limits.DEFAULTS;
-        UnwrappedDekCache.Limits unwrap = UnwrappedDekCache.Limits.DEFAULTS;
-        ResilientKms.RetryPolicy retry = ResilientKms.RetryPolicy.DEFAULTS;
         return new DecoratedKms.Config(
-                new ResilientKms.RetryPolicy(
-                        integer(config, "kms.retry.max.attempts", retry.maxAttempts()),
-                        millis(config, "kms.retry.initial.backoff.ms", retry.initialBackoff()),
-                        millis(config, "kms.retry.max.backoff.ms", retry.maxBackoff())),
-                new DekCache.Limits(
-                        millis(config, "kms.dek.cache.max.age.ms", dek.maxAge()),
-                        longValue(config, "kms.dek.cache.max.objects", dek.maxObjects()),
-                        longValue(config, "kms.dek.cache.max.bytes", dek.maxBytes())),
-                new UnwrappedDekCache.Limits(
-                        integer(config, "kms.unwrap.cache.max.entries", unwrap.maxEntries()),
-                        millis(config, "kms.unwrap.cache.ttl.ms", unwrap.ttl())));
+                new ResilientKms.RetryPolicy(CommonKey.RETRY_MAX_ATTEMPTS.readInt(config),
+                        CommonKey.RETRY_INITIAL_BACKOFF.readMillis(config), CommonKey.RETRY_MAX_BACKOFF.readMillis(config)),
+                new DekCache.Limits(CommonKey.DEK_MAX_AGE.readMillis(config), CommonKey.DEK_MAX_OBJECTS.read(config),
+                        CommonKey.DEK_MAX_BYTES.read(config)),
+                new UnwrappedDekCache.Limits(CommonKey.UNWRAP_MAX_ENTRIES.readInt(config),
+                        CommonKey.UNWRAP_TTL.readMillis(config)));
     }
 
-    /** Every available provider's factory: the built-in ones and those found by ServiceLoader. */
+    /** Every available provider's factory: the built-in ones first, then those found by ServiceLoader. */
     public static List<KmsFactory> factories() {
-        List<KmsFactory> all = new ArrayList<>(List.of(new LocalFactory(), new Pkcs11Factory()));
+        List<KmsFactory> all = new ArrayList<>(List.of(new LocalKeystoreKmsFactory(), new Pkcs11KmsFactory()));
         ServiceLoader.load(KmsFactory.class).forEach(all::add);
         return all;
     }
 
-    /** A secret given inline ({@code key}) or in a file ({@code key.file}, first line). */
+    // ---- helpers for factories -----------------------------------------------------------------
+
+    /**
+     * A secret given in a file ({@code key.file}, its first line; see {@link SecretFiles}) or
+     * inline ({@code key}); the file wins when both are given.
+     *
+     * @throws IllegalArgumentException neither is given, or the file cannot be read
+     */
     public static char[] secret(Map<String, String> config, String key) {
         String file = config.get(key + ".file");
         if (file != null && !file.isBlank()) {
             try {
-                return Files.readAllLines(Path.of(file.trim())).get(0).trim().toCharArray();
-            } catch (IOException | IndexOutOfBoundsException e) {
+                return SecretFiles.firstLine(Path.of(file.trim())).toCharArray();
+            } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read " + key + ".file " + file + ": " + e.getMessage());
             }
         }
@@ -100,6 +154,7 @@ public final class KmsConfig {
         return inline.toCharArray();
     }
 
+    /** The trimmed value of {@code key}; an {@link IllegalArgumentException} when it is missing or blank. */
     public static String required(Map<String, String> config, String key) {
         String v = config.get(key);
         if (v == null || v.isBlank()) {
@@ -108,12 +163,17 @@ public final class KmsConfig {
         return v.trim();
     }
 
-    private static Duration millis(Map<String, String> config, String key, Duration fallback) {
+    /** {@code key} as a number of milliseconds, {@code fallback} when it is missing or blank. */
+    public static Duration millis(Map<String, String> config, String key, Duration fallback) {
         return Duration.ofMillis(longValue(config, key, fallback.toMillis()));
     }
 
-    private static int integer(Map<String, String> config, String key, int fallback) {
-        return (int) longValue(config, key, fallback);
+    /** {@code uri} itself when it is https: DEKs travel over a provider's connection. */
+    public static URI requireHttps(URI uri, String key) {
+        if (!"https".equals(uri.getScheme())) {
+            throw new IllegalArgumentException(key + " must be https: DEKs travel over this connection");
+        }
+        return uri;
     }
 
     private static long longValue(Map<String, String> config, String key, long fallback) {
@@ -128,59 +188,36 @@ public final class KmsConfig {
         }
     }
 
-    static Map<String, String> docs(String... kv) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put(kv[i], kv[i + 1]);
+    // ---- documentation -------------------------------------------------------------------------
+
+    private static Map<String, String> commonKeyDocs() {
+        Map<String, String> docs = new LinkedHashMap<>();
+        docs.put(TYPE, "KMS provider: local, pkcs11, or a type registered by a provider module (aws-kms, vault). Default "
+                + DEFAULT_TYPE + ".");
+        for (CommonKey k : CommonKey.values()) {
+            docs.put(k.key, k.documentation());
         }
-        return m;
+        return Collections.unmodifiableMap(docs);
     }
 
-    /** {@code kms.type=local}. */
-    static final class LocalFactory implements KmsFactory {
-        @Override
-        public String type() {
-            return LocalKeystoreKms.TYPE;
-        }
-
-        @Override
-        public Kms create(Map<String, String> config) {
-            Path keystore = Path.of(required(config, "kms.local.keystore"));
-            return LocalKeystoreKms.open(keystore, secret(config, "kms.local.password"));
-        }
-
-        @Override
-        public Map<String, String> documentation() {
-            return docs("kms.local.keystore", "Path of the PKCS#12 keystore holding the KEKs (made by srrrs keys create).",
-                    "kms.local.password", "Its password (prefer kms.local.password.file).",
-                    "kms.local.password.file", "File whose first line is the password.");
-        }
+    /** {@code 30000 (30 s)}, {@code 300000 (5 minutes)}, {@code 1099511627776 (1 TiB)}, or the bare number. */
+    private static String show(Shown shown, long value) {
+        String readable = switch (shown) {
+            case PLAIN -> null;
+            case MILLIS -> value % 60_000 == 0 ? value / 60_000 + " minutes" : value % 1000 == 0 ? value / 1000 + " s" : null;
+            case BYTES -> binaryUnits(value);
+        };
+        return readable == null ? Long.toString(value) : value + " (" + readable + ")";
     }
 
-    /** {@code kms.type=pkcs11}. */
-    static final class Pkcs11Factory implements KmsFactory {
-        @Override
-        public String type() {
-            return Pkcs11Kms.TYPE;
+    private static String binaryUnits(long bytes) {
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (10 * (4 - i));
+            if (bytes >= unit && bytes % unit == 0) {
+                return bytes / unit + " " + units[i];
+            }
         }
-
-        @Override
-        public Kms create(Map<String, String> config) {
-            String slot = config.get("kms.pkcs11.slot");
-            String index = config.getOrDefault("kms.pkcs11.slot.list.index", "0");
-            return Pkcs11Kms.open(new Pkcs11Kms.Config(Path.of(required(config, "kms.pkcs11.library")),
-                    slot == null || slot.isBlank() ? -1 : Long.parseLong(slot.trim()), Integer.parseInt(index.trim()),
-                    secret(config, "kms.pkcs11.pin")));
-        }
-
-        @Override
-        public Map<String, String> documentation() {
-            return docs("kms.pkcs11.library", "PKCS#11 module, e.g. /usr/lib/softhsm/libsofthsm2.so.",
-                    "kms.pkcs11.slot", "Slot id of the token (default: use kms.pkcs11.slot.list.index).",
-                    "kms.pkcs11.slot.list.index", "Index in the module's slot list. Default 0.",
-                    "kms.pkcs11.pin", "User PIN (prefer kms.pkcs11.pin.file).",
-                    "kms.pkcs11.pin.file", "File whose first line is the PIN.");
-        }
+        return null;
     }
-
 }

@@ -5,6 +5,7 @@ import io.srrrs.crypto.format.EncryptionContext;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,20 +17,21 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class MeteredKms extends ForwardingKms {
 
+    /** The SPI's operations, each counted on its own. */
     public enum Operation { RESOLVE, GENERATE_DATA_KEY, UNWRAP, REWRAP }
 
     /** One operation's counters at one moment. */
     public record OperationStats(long calls, long failures, long totalLatencyNanos, long maxLatencyNanos) {
-        public double meanLatencyMillis() {
-            return calls == 0 ? 0 : totalLatencyNanos / 1e6 / calls;
-        }
     }
 
+    /** All counters at one moment: per operation, and failures by exception type (simple class name). */
     public record Snapshot(Map<Operation, OperationStats> operations, Map<String, Long> failuresByType) {
+        /** Calls of {@code op} so far, failed ones included. */
         public long calls(Operation op) {
             return operations.get(op).calls();
         }
 
+        /** Calls of every operation together. */
         public long totalCalls() {
             return operations.values().stream().mapToLong(OperationStats::calls).sum();
         }
@@ -50,6 +52,7 @@ public final class MeteredKms extends ForwardingKms {
     private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
     private final ConcurrentHashMap<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
 
+    /** Counts the calls that reach {@code delegate}. */
     public MeteredKms(Kms delegate) {
         super(delegate);
         for (Operation op : Operation.values()) {
@@ -83,10 +86,11 @@ public final class MeteredKms extends ForwardingKms {
         return n;
     }
 
+    /** The counters now; later calls do not change the snapshot. */
     public Snapshot snapshot() {
         Map<Operation, OperationStats> ops = new EnumMap<>(Operation.class);
         counters.forEach((op, c) -> ops.put(op, new OperationStats(c.calls.sum(), c.failures.sum(), c.latency.sum(), c.max.get())));
-        Map<String, Long> failures = new java.util.TreeMap<>();
+        Map<String, Long> failures = new TreeMap<>();
         failuresByType.forEach((k, v) -> failures.put(k, v.sum()));
         return new Snapshot(ops, failures);
     }

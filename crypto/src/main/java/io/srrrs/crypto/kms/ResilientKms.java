@@ -15,13 +15,18 @@ import java.util.concurrent.atomic.LongAdder;
 public final class ResilientKms extends ForwardingKms {
 
     /**
-     * @param maxAttempts    calls in all, the first included (default 5)
-     * @param initialBackoff upper bound of the first wait (default 100 ms)
-     * @param maxBackoff     upper bound of any wait (default 5 s)
+     * When to retry. The defaults are {@link #DEFAULTS}'s, the {@code kms.retry.*} keys of
+     * {@link KmsConfig} override them.
+     *
+     * @param maxAttempts    calls in all, the first included
+     * @param initialBackoff upper bound of the first wait
+     * @param maxBackoff     upper bound of any wait
      */
     public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        /** The defaults; the one place they are stated (the {@code kms.retry.*} documentation shows them). */
         public static final RetryPolicy DEFAULTS = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(5));
 
+        /** Refuses fewer than one attempt, a negative initial backoff, and a max backoff below it. */
         public RetryPolicy {
             Objects.requireNonNull(initialBackoff, "initialBackoff");
             Objects.requireNonNull(maxBackoff, "maxBackoff");
@@ -58,12 +63,17 @@ public final class ResilientKms extends ForwardingKms {
     private final Sleeper sleeper;
     private final LongAdder retries = new LongAdder();
 
+    /**
+     * Retries {@code delegate}'s transient failures under {@code policy}, waiting with {@code sleeper}
+     * (tests pass one that does not sleep).
+     */
     public ResilientKms(Kms delegate, RetryPolicy policy, Sleeper sleeper) {
         super(delegate);
         this.policy = Objects.requireNonNull(policy, "policy");
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
+    /** As the three-argument constructor, really sleeping between attempts. */
     public ResilientKms(Kms delegate, RetryPolicy policy) {
         this(delegate, policy, Sleeper.SYSTEM);
     }

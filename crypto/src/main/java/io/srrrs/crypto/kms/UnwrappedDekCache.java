@@ -18,14 +18,22 @@ import java.util.concurrent.atomic.LongAdder;
  * recently used goes first) and by time to live; evicted keys are zeroed. Callers get copies.
  *
  * <p>A KEK disabled in the KMS stays usable here until the entry's TTL runs out: keep the TTL as
- * short as the crypto-shredding promise you make (default 5 minutes).
+ * short as the crypto-shredding promise you make (see {@link Limits#DEFAULTS}).
  */
 public final class UnwrappedDekCache extends ForwardingKms {
 
-    /** @param maxEntries DEKs kept (default 1000) @param ttl how long one is kept (default 5 minutes) */
+    /**
+     * How much is kept, and how long. The defaults are {@link #DEFAULTS}'s, the
+     * {@code kms.unwrap.cache.*} keys of {@link KmsConfig} override them.
+     *
+     * @param maxEntries DEKs kept
+     * @param ttl        how long one is kept
+     */
     public record Limits(int maxEntries, Duration ttl) {
+        /** The defaults; the one place they are stated (the {@code kms.unwrap.cache.*} documentation shows them). */
         public static final Limits DEFAULTS = new Limits(1000, Duration.ofMinutes(5));
 
+        /** Refuses fewer than one entry and a TTL that is not positive. */
         public Limits {
             Objects.requireNonNull(ttl, "ttl");
             if (maxEntries < 1) {
@@ -37,6 +45,7 @@ public final class UnwrappedDekCache extends ForwardingKms {
         }
     }
 
+    /** Hits, misses, evictions so far, and entries held now. */
     public record Stats(long hits, long misses, long evictions, int size) {
     }
 
@@ -53,12 +62,14 @@ public final class UnwrappedDekCache extends ForwardingKms {
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
 
+    /** Caches {@code delegate}'s unwraps within {@code limits}, TTLs read from {@code clock}. */
     public UnwrappedDekCache(Kms delegate, Limits limits, Clock clock) {
         super(delegate);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** As the three-argument constructor, on the system clock. */
     public UnwrappedDekCache(Kms delegate, Limits limits) {
         this(delegate, limits, Clock.systemUTC());
     }
@@ -100,6 +111,7 @@ public final class UnwrappedDekCache extends ForwardingKms {
         }
     }
 
+    /** The counters now. */
     public Stats stats() {
         synchronized (entries) {
             return new Stats(hits.sum(), misses.sum(), evictions.sum(), entries.size());

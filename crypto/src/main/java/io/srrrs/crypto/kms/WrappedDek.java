@@ -16,6 +16,10 @@ import java.util.Objects;
  */
 public record WrappedDek(String kms, KekId kek, byte[] blob) {
 
+    /**
+     * Checks the type's letters and the blob's size, and copies {@code blob}, so the caller's array
+     * cannot change it.
+     */
     public WrappedDek {
         Objects.requireNonNull(kms, "kms");
         Objects.requireNonNull(kek, "kek");
@@ -34,6 +38,7 @@ public record WrappedDek(String kms, KekId kek, byte[] blob) {
         return blob.clone();
     }
 
+    /** The blob as {@code srrrs-wrapped-dek} carries it: standard base64. */
     public String blobBase64() {
         return Base64.getEncoder().encodeToString(blob);
     }

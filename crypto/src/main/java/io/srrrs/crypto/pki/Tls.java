@@ -37,12 +37,42 @@ public final class Tls {
         return Tls13Only.wrap(ctx);
     }
 
+    /**
+     * {@link #clientContext(TrustManager[])} for callers that cannot recover from a JDK without
+     * TLS 1.3 (every supported JDK has it): that is an {@link IllegalStateException}, not a
+     * checked exception each client of ours would wrap the same way.
+     */
+    public static SSLContext tls13ClientContext(TrustManager[] trust) {
+        try {
+            return clientContext(trust);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
+        }
+    }
+
     /** Trust managers for the certificates in {@code truststore} (PKCS12 when {@code type} is null). */
     public static TrustManager[] trustManagers(Path truststore, char[] password, String type)
             throws IOException, GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(load(truststore, password, type));
         return tmf.getTrustManagers();
+    }
+
+    /**
+     * Trust managers for a configured PKCS#12 trust store, or null (the JDK's trust) when
+     * {@code truststore} is null: the one way every component loads the trust store its
+     * configuration names. A store that cannot be read is an {@link IllegalArgumentException}
+     * naming {@code what} (the setting) and the file.
+     */
+    public static TrustManager[] pkcs12TrustManagers(Path truststore, String password, String what) {
+        if (truststore == null) {
+            return null;
+        }
+        try {
+            return trustManagers(truststore, password == null ? null : password.toCharArray(), "PKCS12");
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot load " + what + " " + truststore + ": " + e.getMessage(), e);
+        }
     }
 
     /** A server context presenting the key in {@code keystore}. */

@@ -18,6 +18,7 @@ import io.srrrs.crypto.kms.WrappedDek;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -31,6 +32,7 @@ import software.amazon.awssdk.services.kms.model.InvalidCiphertextException;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
+import software.amazon.awssdk.services.kms.model.NotFoundException;
 
 /**
  * The {@code aws-kms} provider: DEKs from {@code GenerateDataKey} (AES_256), opened with
@@ -44,10 +46,12 @@ import software.amazon.awssdk.services.kms.model.KmsInvalidStateException;
  */
 public final class AwsKms implements Kms {
 
+    /** The {@code kms.type} and {@link WrappedDek#kms()} value of this provider. */
     public static final String TYPE = "aws-kms";
 
     private final KmsClient client;
 
+    /** Over {@code client}, whose own retries should be off ({@link AwsKmsFactory} builds one so). */
     public AwsKms(KmsClient client) {
         this.client = client;
     }
@@ -148,7 +152,7 @@ public final class AwsKms implements Kms {
      */
     static KmsException translate(SdkException e, String operation, String key) {
         String what = operation + " on " + key + ": ";
-        if (e instanceof software.amazon.awssdk.services.kms.model.NotFoundException) {
+        if (e instanceof NotFoundException) {
             return new UnknownKeyException(what + "no such KMS key or alias", e);
         }
         if (e instanceof DisabledException) {
@@ -161,7 +165,7 @@ public final class AwsKms implements Kms {
             return new InvalidWrappedKeyException(what + "the wrapped DEK does not open under this key and encryption "
                     + "context", e);
         }
-        if (e instanceof software.amazon.awssdk.services.kms.model.KmsException aws) {
+        if (e instanceof AwsServiceException aws) {
             int status = aws.statusCode();
             String code = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorCode();
             if (status == 429 || "ThrottlingException".equals(code) || "LimitExceededException".equals(code)) {

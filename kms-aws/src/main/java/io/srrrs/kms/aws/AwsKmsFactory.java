@@ -5,10 +5,8 @@ import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
 import io.srrrs.crypto.pki.Tls;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,6 +38,7 @@ public final class AwsKmsFactory implements KmsFactory {
     static final String TRUSTSTORE = "kms.aws-kms.truststore.location";
     static final String TRUSTSTORE_PASSWORD = "kms.aws-kms.truststore.password";
     static final String TIMEOUT = "kms.aws-kms.timeout.ms";
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
     public String type() {
@@ -53,11 +52,7 @@ public final class AwsKmsFactory implements KmsFactory {
                 .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()));
         String endpoint = config.get(ENDPOINT);
         if (endpoint != null && !endpoint.isBlank()) {
-            URI uri = URI.create(endpoint.trim());
-            if (!"https".equals(uri.getScheme())) {
-                throw new IllegalArgumentException(ENDPOINT + " must be https: DEKs travel over this connection");
-            }
-            b.endpointOverride(uri);
+            b.endpointOverride(KmsConfig.requireHttps(URI.create(endpoint.trim()), ENDPOINT));
         }
         String access = config.get(ACCESS_KEY);
         if (access != null && !access.isBlank()) {
@@ -66,12 +61,11 @@ public final class AwsKmsFactory implements KmsFactory {
         } else {
             b.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
-        long timeout = Long.parseLong(config.getOrDefault(TIMEOUT, "10000").trim());
-        ApacheHttpClient.Builder http = ApacheHttpClient.builder()
-                .connectionTimeout(Duration.ofMillis(timeout)).socketTimeout(Duration.ofMillis(timeout));
+        Duration timeout = KmsConfig.millis(config, TIMEOUT, DEFAULT_TIMEOUT);
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout);
         String truststore = config.get(TRUSTSTORE);
-        TrustManager[] trust = truststore == null || truststore.isBlank() ? null
-                : trust(Path.of(truststore.trim()), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
+        TrustManager[] trust = Tls.pkcs12TrustManagers(truststore == null || truststore.isBlank() ? null
+                : Path.of(truststore.trim()), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"), TRUSTSTORE);
         return new AwsKms(b.httpClient(http.socketFactory(tls13Only(trust)).build()).build());
     }
 
@@ -81,12 +75,7 @@ public final class AwsKmsFactory implements KmsFactory {
      * guard against TLS 1.3 half-closed connections (a write to a closed peer would hang).
      */
     private static ConnectionSocketFactory tls13Only(TrustManager[] trust) {
-        try {
-            return new SdkTlsSocketFactory(Tls.clientContext(trust),
-                    SSLConnectionSocketFactory.getDefaultHostnameVerifier());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
-        }
+        return new SdkTlsSocketFactory(Tls.tls13ClientContext(trust), SSLConnectionSocketFactory.getDefaultHostnameVerifier());
     }
 
     @Override
@@ -98,15 +87,7 @@ public final class AwsKmsFactory implements KmsFactory {
         d.put(SECRET_KEY, "aws-kms: the secret half (or " + SECRET_KEY + ".file).");
         d.put(TRUSTSTORE, "aws-kms: PKCS#12 trust store for the endpoint; default: the JDK's.");
         d.put(TRUSTSTORE_PASSWORD, "aws-kms: its password. Default changeit.");
-        d.put(TIMEOUT, "aws-kms: connect and socket timeout per call. Default 10000.");
+        d.put(TIMEOUT, "aws-kms: connect and socket timeout per call. Default " + DEFAULT_TIMEOUT.toMillis() + ".");
         return d;
-    }
-
-    private static TrustManager[] trust(Path file, String password) {
-        try {
-            return Tls.trustManagers(file, password.toCharArray(), "PKCS12");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + file + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -11,6 +11,7 @@ import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsAccessDeniedException;
+import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsException;
 import io.srrrs.crypto.kms.KmsThrottledException;
 import io.srrrs.crypto.kms.KmsUnavailableException;
@@ -53,6 +54,7 @@ import java.util.function.Supplier;
  */
 public final class VaultTransitKms implements Kms {
 
+    /** The {@code kms.type} and {@link WrappedDek#kms()} value of this provider. */
     public static final String TYPE = "vault";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] CONTEXT_LABEL = "srrrs-v1\0".getBytes(StandardCharsets.US_ASCII);
@@ -64,10 +66,9 @@ public final class VaultTransitKms implements Kms {
 
     private final Config config;
 
+    /** Over Transit at {@code config}; the address must be https. */
     public VaultTransitKms(Config config) {
-        if (!"https".equals(config.address().getScheme())) {
-            throw new IllegalArgumentException("kms.vault.address must be https: DEKs travel over this connection");
-        }
+        KmsConfig.requireHttps(config.address(), VaultTransitKmsFactory.ADDRESS);
         this.config = config;
     }
 

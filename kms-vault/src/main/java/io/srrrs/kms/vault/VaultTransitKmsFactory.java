@@ -3,12 +3,11 @@ package io.srrrs.kms.vault;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
+import io.srrrs.crypto.pki.Tls;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +23,7 @@ public final class VaultTransitKmsFactory implements KmsFactory {
     static final String TRUSTSTORE = "kms.vault.truststore.location";
     static final String TRUSTSTORE_PASSWORD = "kms.vault.truststore.password";
     static final String TIMEOUT = "kms.vault.timeout.ms";
+    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     @Override
     public String type() {
@@ -34,9 +34,10 @@ public final class VaultTransitKmsFactory implements KmsFactory {
     public Kms create(Map<String, String> config) {
         URI address = URI.create(KmsConfig.required(config, ADDRESS));
         KmsConfig.secret(config, TOKEN); // fail now, not at the first call, when there is no token
-        Duration timeout = Duration.ofMillis(Long.parseLong(config.getOrDefault(TIMEOUT, "10000").trim()));
+        Duration timeout = KmsConfig.millis(config, TIMEOUT, DEFAULT_TIMEOUT);
         SSLContext tls = tls(config.get(TRUSTSTORE), config.getOrDefault(TRUSTSTORE_PASSWORD, "changeit"));
-        HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(io.srrrs.crypto.pki.Tls.onlyTls13(tls)).connectTimeout(timeout).build();
+        HttpClient http = HttpClient.newBuilder().sslContext(tls).sslParameters(Tls.onlyTls13(tls)).connectTimeout(timeout)
+                .build();
         return new VaultTransitKms(new VaultTransitKms.Config(address, config.getOrDefault(MOUNT, "transit").trim(),
                 () -> KmsConfig.secret(config, TOKEN), config.get(NAMESPACE), http, timeout));
     }
@@ -51,16 +52,12 @@ public final class VaultTransitKmsFactory implements KmsFactory {
         d.put(NAMESPACE, "vault: X-Vault-Namespace (Vault Enterprise, OpenBao namespaces); empty for none.");
         d.put(TRUSTSTORE, "vault: PKCS#12 trust store for the server's certificate; default: the JDK's.");
         d.put(TRUSTSTORE_PASSWORD, "vault: its password. Default changeit.");
-        d.put(TIMEOUT, "vault: connect and request timeout. Default 10000.");
+        d.put(TIMEOUT, "vault: connect and request timeout. Default " + DEFAULT_TIMEOUT.toMillis() + ".");
         return d;
     }
 
     private static SSLContext tls(String truststore, String password) {
-        try {
-            return io.srrrs.crypto.pki.Tls.clientContext(truststore == null || truststore.isBlank() ? null
-                    : Path.of(truststore.trim()), password.toCharArray(), "PKCS12");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load " + TRUSTSTORE + " " + truststore + ": " + e.getMessage(), e);
-        }
+        return Tls.tls13ClientContext(Tls.pkcs12TrustManagers(truststore == null || truststore.isBlank() ? null
+                : Path.of(truststore.trim()), password, TRUSTSTORE));
     }
 }

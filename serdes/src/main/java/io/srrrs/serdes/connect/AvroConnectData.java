@@ -1,14 +1,20 @@
 package io.srrrs.serdes.connect;
 
+import io.srrrs.schemas.Schemas;
+
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.avro.Schema.Field;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
@@ -19,6 +25,12 @@ import org.apache.kafka.connect.errors.DataException;
  * (as BYTES), enums (as STRING), maps with string keys, arrays, optional values as
  * {@code ["null", X]} unions, and unions of records (as a struct with one optional field per
  * branch, named after the branch's record name). Anything else is refused with a DataException.
+ *
+ * <p>Back from Connect, the Avro schema drives: a field the Struct does not have (or has as null
+ * where Avro allows none) takes the Avro default, as Avro's own schema resolution does for a
+ * record from an older writer; a field without a default that is missing, or a value of another
+ * type, is a DataException. Avro's name {@code Schema} is written out in full here, as Connect's
+ * {@code Schema} is imported.
  */
 public final class AvroConnectData {
 
@@ -55,20 +67,7 @@ public final class AvroConnectData {
             case BOOLEAN -> SchemaBuilder.bool();
             case MAP -> SchemaBuilder.map(Schema.STRING_SCHEMA, toConnectSchema(avro.getValueType(), false, null));
             case ARRAY -> SchemaBuilder.array(toConnectSchema(avro.getElementType(), false, null));
-            case UNION -> {
-                org.apache.avro.Schema single = nullableBranch(avro);
-                if (single != null) {
-                    yield copy(toConnectSchema(single, true, doc));
-                }
-                SchemaBuilder union = SchemaBuilder.struct().name(UNION);
-                for (org.apache.avro.Schema branch : avro.getTypes()) {
-                    if (branch.getType() != org.apache.avro.Schema.Type.RECORD) {
-                        throw new DataException("unions are supported as [null, X] or of records only: " + avro);
-                    }
-                    union.field(branch.getName(), toConnectSchema(branch, true, branch.getDoc()));
-                }
-                yield union;
-            }
+            case UNION -> unionSchema(avro, doc);
             case NULL -> throw new DataException("a lone null type has no Connect equivalent");
         };
         if (optional) {
@@ -78,6 +77,21 @@ public final class AvroConnectData {
             builder.doc(doc);
         }
         return builder.build();
+    }
+
+    private static SchemaBuilder unionSchema(org.apache.avro.Schema avro, String doc) {
+        org.apache.avro.Schema single = nullableBranch(avro);
+        if (single != null) {
+            return copy(toConnectSchema(single, true, doc));
+        }
+        SchemaBuilder union = SchemaBuilder.struct().name(UNION);
+        for (org.apache.avro.Schema branch : avro.getTypes()) {
+            if (branch.getType() != org.apache.avro.Schema.Type.RECORD) {
+                throw new DataException("unions are supported as [null, X] or of records only: " + avro);
+            }
+            union.field(branch.getName(), toConnectSchema(branch, true, branch.getDoc()));
+        }
+        return union;
     }
 
     private static SchemaBuilder copy(Schema s) {
@@ -119,119 +133,152 @@ public final class AvroConnectData {
         if (value == null) {
             return null;
         }
-        switch (avro.getType()) {
-            case RECORD: {
+        return switch (avro.getType()) {
+            case RECORD -> {
                 GenericRecord record = (GenericRecord) value;
                 Struct struct = new Struct(connect);
                 for (Field f : avro.getFields()) {
                     struct.put(f.name(), toConnectValue(f.schema(), connect.field(f.name()).schema(), record.get(f.pos())));
                 }
-                return struct;
+                yield struct;
             }
-            case STRING:
-            case ENUM:
-                return value.toString();
-            case BYTES: {
+            case STRING, ENUM -> value.toString();
+            case BYTES -> {
                 ByteBuffer b = ((ByteBuffer) value).duplicate();
                 byte[] out = new byte[b.remaining()];
                 b.get(out);
-                return out;
+                yield out;
             }
-            case FIXED:
-                return ((GenericFixed) value).bytes().clone();
-            case INT:
-            case LONG:
-            case FLOAT:
-            case DOUBLE:
-            case BOOLEAN:
-                return value;
-            case MAP: {
-                Map<String, Object> out = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
-                    out.put(e.getKey().toString(), toConnectValue(avro.getValueType(), connect.valueSchema(), e.getValue()));
-                }
-                return out;
-            }
-            case ARRAY: {
-                List<Object> out = new ArrayList<>();
-                for (Object element : (List<?>) value) {
-                    out.add(toConnectValue(avro.getElementType(), connect.valueSchema(), element));
-                }
-                return out;
-            }
-            case UNION: {
-                org.apache.avro.Schema single = nullableBranch(avro);
-                if (single != null) {
-                    return toConnectValue(single, connect, value);
-                }
-                int branch = GenericData.get().resolveUnion(avro, value);
-                org.apache.avro.Schema branchSchema = avro.getTypes().get(branch);
-                Struct union = new Struct(connect);
-                union.put(branchSchema.getName(),
-                        toConnectValue(branchSchema, connect.field(branchSchema.getName()).schema(), value));
-                return union;
-            }
-            default:
-                throw new DataException("cannot convert Avro " + avro.getType() + " to Connect data");
+            case FIXED -> ((GenericFixed) value).bytes().clone();
+            case INT, LONG, FLOAT, DOUBLE, BOOLEAN -> value;
+            case MAP -> convertValues(value, v -> toConnectValue(avro.getValueType(), connect.valueSchema(), v));
+            case ARRAY -> convertElements(value, e -> toConnectValue(avro.getElementType(), connect.valueSchema(), e));
+            case UNION -> unionToConnect(avro, connect, value);
+            case NULL -> throw new DataException("cannot convert Avro " + avro.getType() + " to Connect data");
+        };
+    }
+
+    private static Object unionToConnect(org.apache.avro.Schema avro, Schema connect, Object value) {
+        org.apache.avro.Schema single = nullableBranch(avro);
+        if (single != null) {
+            return toConnectValue(single, connect, value);
         }
+        org.apache.avro.Schema branch = avro.getTypes().get(GenericData.get().resolveUnion(avro, value));
+        Struct union = new Struct(connect);
+        union.put(branch.getName(), toConnectValue(branch, connect.field(branch.getName()).schema(), value));
+        return union;
     }
 
     /** Converts a Connect value back to a generic Avro datum of schema {@code avro}. */
     public static Object toAvroValue(org.apache.avro.Schema avro, Object value) {
-        if (value == null) {
+        return value == null ? null : toAvro(GenericData.get(), avro, value);
+    }
+
+    /**
+     * Reads a Connect Struct as the generated Avro class {@code type}, its class schema the reader
+     * schema: absent fields take their defaults; bytes are wrapped, not copied.
+     *
+     * @throws DataException a field without a default is missing, or a value is of another type
+     */
+    public static <T extends SpecificRecord> T toSpecificRecord(Struct value, Class<T> type) {
+        Schemas.trustGeneratedClasses(); // Avro instantiates only trusted generated classes
+        SpecificData model = SpecificData.get();
+        Object record = toAvro(model, model.getSchema(type), value);
+        if (!type.isInstance(record)) {
+            throw new DataException("no generated class " + type.getName() + " for " + value.schema().name());
+        }
+        return type.cast(record);
+    }
+
+    /** One non-null Connect value as an Avro datum of {@code model}'s representation. */
+    private static Object toAvro(GenericData model, org.apache.avro.Schema avro, Object value) {
+        return switch (avro.getType()) {
+            case RECORD -> toRecord(model, avro, expect(Struct.class, value, avro));
+            case STRING -> expect(String.class, value, avro);
+            case ENUM -> model.createEnum(expect(String.class, value, avro), avro);
+            case BYTES -> value instanceof ByteBuffer b ? b : ByteBuffer.wrap(expect(byte[].class, value, avro));
+            case FIXED -> model.createFixed(null, expect(byte[].class, value, avro), avro);
+            case INT -> expect(Integer.class, value, avro);
+            case LONG -> expect(Long.class, value, avro);
+            case FLOAT -> expect(Float.class, value, avro);
+            case DOUBLE -> expect(Double.class, value, avro);
+            case BOOLEAN -> expect(Boolean.class, value, avro);
+            case MAP -> convertValues(expect(Map.class, value, avro), v -> v == null ? null
+                    : toAvro(model, avro.getValueType(), v));
+            case ARRAY -> convertElements(expect(List.class, value, avro), e -> e == null ? null
+                    : toAvro(model, avro.getElementType(), e));
+            case UNION -> unionToAvro(model, avro, value);
+            case NULL -> throw new DataException("cannot convert Connect data to Avro " + avro.getType());
+        };
+    }
+
+    private static Object toRecord(GenericData model, org.apache.avro.Schema avro, Struct struct) {
+        IndexedRecord record = (IndexedRecord) model.newRecord(null, avro);
+        for (Field f : avro.getFields()) {
+            record.put(f.pos(), fieldValue(model, avro, f, struct));
+        }
+        return record;
+    }
+
+    /** A field's value, or its default when the Struct has none for it. */
+    private static Object fieldValue(GenericData model, org.apache.avro.Schema avro, Field f, Struct struct) {
+        boolean present = struct.schema().field(f.name()) != null;
+        Object value = present ? struct.get(f.name()) : null;
+        if (value != null) {
+            return toAvro(model, f.schema(), value);
+        }
+        if (present && nullable(f.schema())) {
             return null;
         }
-        switch (avro.getType()) {
-            case RECORD: {
-                Struct struct = (Struct) value;
-                GenericData.Record record = new GenericData.Record(avro);
-                for (Field f : avro.getFields()) {
-                    record.put(f.pos(), toAvroValue(f.schema(), struct.get(f.name())));
-                }
-                return record;
-            }
-            case STRING:
-                return value.toString();
-            case ENUM:
-                return new GenericData.EnumSymbol(avro, value.toString());
-            case BYTES:
-                return ByteBuffer.wrap((byte[]) value);
-            case FIXED:
-                return new GenericData.Fixed(avro, (byte[]) value);
-            case INT:
-            case LONG:
-            case FLOAT:
-            case DOUBLE:
-            case BOOLEAN:
-                return value;
-            case MAP: {
-                Map<String, Object> out = new LinkedHashMap<>();
-                ((Map<?, ?>) value).forEach((k, v) -> out.put(k.toString(), toAvroValue(avro.getValueType(), v)));
-                return out;
-            }
-            case ARRAY: {
-                List<Object> out = new ArrayList<>();
-                for (Object element : (List<?>) value) {
-                    out.add(toAvroValue(avro.getElementType(), element));
-                }
-                return out;
-            }
-            case UNION: {
-                org.apache.avro.Schema single = nullableBranch(avro);
-                if (single != null) {
-                    return toAvroValue(single, value);
-                }
-                Struct union = (Struct) value;
-                for (org.apache.avro.Schema branch : avro.getTypes()) {
-                    Object v = union.get(branch.getName());
-                    if (v != null) {
-                        return toAvroValue(branch, v);
-                    }
-                }
-                throw new DataException("union struct has no branch set");
-            }
-            default:
-                throw new DataException("cannot convert Connect data to Avro " + avro.getType());
+        if (!f.hasDefaultValue()) {
+            throw new DataException(avro.getName() + "." + f.name() + (present ? " is null" : " is missing")
+                    + " and has no default");
         }
+        return model.getDefaultValue(f);
+    }
+
+    private static boolean nullable(org.apache.avro.Schema s) {
+        return s.getType() == org.apache.avro.Schema.Type.NULL
+                || s.getType() == org.apache.avro.Schema.Type.UNION && s.getTypes().stream()
+                        .anyMatch(t -> t.getType() == org.apache.avro.Schema.Type.NULL);
+    }
+
+    private static Object unionToAvro(GenericData model, org.apache.avro.Schema avro, Object value) {
+        org.apache.avro.Schema single = nullableBranch(avro);
+        if (single != null) {
+            return toAvro(model, single, value);
+        }
+        Struct union = expect(Struct.class, value, avro);
+        for (org.apache.avro.Schema branch : avro.getTypes()) {
+            Object v = union.get(branch.getName());
+            if (v != null) {
+                return toAvro(model, branch, v);
+            }
+        }
+        throw new DataException("union struct has no branch set");
+    }
+
+    private static <T> T expect(Class<T> type, Object value, org.apache.avro.Schema avro) {
+        if (!type.isInstance(value)) {
+            throw new DataException("Avro " + avro.getType() + " " + avro.getName() + " cannot be read from a "
+                    + value.getClass().getSimpleName());
+        }
+        return type.cast(value);
+    }
+
+    /** A map's values converted, its keys as strings (both directions). */
+    private static Map<String, Object> convertValues(Object map, UnaryOperator<Object> convert) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        ((Map<?, ?>) map).forEach((k, v) -> out.put(k.toString(), convert.apply(v)));
+        return out;
+    }
+
+    /** A list's elements converted (both directions). */
+    private static List<Object> convertElements(Object list, UnaryOperator<Object> convert) {
+        List<Object> out = new ArrayList<>();
+        for (Object element : (List<?>) list) {
+            out.add(convert.apply(element));
+        }
+        return out;
     }
 }

@@ -12,12 +12,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
 import org.apache.avro.Schema;
 
 /**
@@ -46,11 +44,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     private static SSLContext defaultTls13() {
-        try {
-            return Tls.clientContext((TrustManager[]) null);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("this JDK cannot make a TLS 1.3 client context", e);
-        }
+        return Tls.tls13ClientContext(null);
     }
 
     @Override

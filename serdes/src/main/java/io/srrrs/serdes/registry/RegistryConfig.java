@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * How to reach the registry. Built from the same configuration keys Confluent's serializers use,
@@ -76,7 +77,7 @@ public record RegistryConfig(URI url, String basicAuthUserInfo, SSLContext sslCo
             return null;
         }
         // Kafka hands PASSWORD-type values over as Password objects; value() is the secret.
-        if (v instanceof org.apache.kafka.common.config.types.Password p) {
+        if (v instanceof Password p) {
             return p.value();
         }
         String s = v.toString();

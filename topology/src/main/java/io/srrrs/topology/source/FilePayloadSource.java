@@ -9,6 +9,7 @@ import io.srrrs.topology.Sanitizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
@@ -101,7 +102,7 @@ public final class FilePayloadSource implements PayloadSource {
         URI uri;
         try {
             uri = new URI(raw);
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw new BadReferenceException(RejectReason.UNSUPPORTED_SOURCE, "file URI does not parse: "
                     + Sanitizer.text(e.getReason()));
         }

@@ -9,6 +9,7 @@ import io.srrrs.topology.BadReferenceException;
 import io.srrrs.topology.RejectReason;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,5 +172,57 @@ class FilePayloadSourceTest {
             swapper.join();
         }
         assertThat(leaked).as("opens that read the file outside the root (%d read inside)", inside).isZero();
+    }
+
+    @Test
+    void withoutRootsFileSourcesAreDisabled() {
+        FilePayloadSource none = new FilePayloadSource(List.of());
+        assertThatThrownBy(() -> none.open(ref("file:" + root.resolve("top.bin")), SECONDS))
+                .isInstanceOf(BadReferenceException.class).hasMessageContaining("srrrs.source.file.allowed.roots")
+                .extracting(e -> ((BadReferenceException) e).reason()).isEqualTo(RejectReason.PATH_NOT_ALLOWED);
+    }
+
+    @Test
+    void aRootThatDoesNotExistRefusesToStart() {
+        assertThatThrownBy(() -> new FilePayloadSource(List.of(dir.resolve("missing").toString())))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aRootIsResolvedOnceAtStartEvenThroughALink() throws Exception {
+        Path linkedRoot = Files.createSymbolicLink(dir.resolve("inbox-link"), root);
+        FilePayloadSource viaLink = new FilePayloadSource(List.of(linkedRoot.toString()));
+        try (OpenedPayload p = viaLink.open(ref("file:" + linkedRoot.resolve("top.bin")), SECONDS)) {
+            assertThat(p.stream().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("TOP");
+        }
+    }
+
+    @Test
+    void anyOfSeveralRootsServesItsOwnFiles() throws Exception {
+        source = new FilePayloadSource(List.of(outside.toString(), root.toString()));
+        assertThat(read("file:" + root.resolve("top.bin"))).isEqualTo("TOP");
+        assertThat(read("file:" + outside.resolve("secret.txt"))).isEqualTo("OUTSIDE");
+    }
+
+    @Test
+    void aSiblingWhoseNameStartsWithTheRootsIsNotUnderIt() throws Exception {
+        Path sibling = Files.createDirectories(dir.resolve("inbox2"));
+        Files.writeString(sibling.resolve("f.bin"), "SIBLING");
+        assertThat(refusal("file:" + sibling.resolve("f.bin"))).isEqualTo(RejectReason.PATH_NOT_ALLOWED);
+    }
+
+    @Test
+    void thePathIsDecodedBeforeItIsChecked() throws Exception {
+        Files.writeString(root.resolve("a b.bin"), "SPACED");
+        assertThat(read("file:" + root + "/a%20b.bin")).isEqualTo("SPACED");
+        assertThat(refusal("file:" + root + "/sub/%2E%2E/top.bin")).isEqualTo(RejectReason.PATH_NOT_ALLOWED);
+    }
+
+    @Test
+    void onlyAbsoluteFileUrisWithoutHostQueryOrFragmentAreAccepted() {
+        for (String uri : List.of("file://otherhost" + root.resolve("top.bin"), "file:" + root.resolve("top.bin") + "?v=1",
+                "file:" + root.resolve("top.bin") + "#part", "file:relative/top.bin", "file:" + root + "/a b")) {
+            assertThat(refusal(uri)).as(uri).isEqualTo(RejectReason.UNSUPPORTED_SOURCE);
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.srrrs.crypto.kms.KmsUnavailableException;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,7 @@ import javax.crypto.spec.GCMParameterSpec;
  */
 public final class Pkcs11Kms implements Kms {
 
+    /** The {@code kms.type} and {@link WrappedDek#kms()} value of this provider. */
     public static final String TYPE = "pkcs11";
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
@@ -69,6 +71,7 @@ public final class Pkcs11Kms implements Kms {
      * @param pin           the user PIN
      */
     public record Config(Path library, long slot, int slotListIndex, char[] pin) {
+        /** Copies the PIN; {@link #toString()} never shows it. */
         public Config {
             Objects.requireNonNull(library, "library");
             Objects.requireNonNull(pin, "pin");
@@ -81,6 +84,7 @@ public final class Pkcs11Kms implements Kms {
         }
     }
 
+    /** What {@code srrrs keys list} shows for a token's KEK; no key material. */
     public record KekInfo(String name, int primaryVersion, List<Integer> versions) {
     }
 
@@ -120,7 +124,7 @@ public final class Pkcs11Kms implements Kms {
             Pkcs11Kms kms = new Pkcs11Kms(provider, token);
             kms.reload();
             return kms;
-        } catch (GeneralSecurityException | java.io.IOException | ProviderException | KmsException e) {
+        } catch (GeneralSecurityException | IOException | ProviderException | KmsException e) {
             throw new IllegalStateException("cannot open PKCS#11 token (" + config + "): " + rootMessage(e), e);
         }
     }
@@ -193,6 +197,7 @@ public final class Pkcs11Kms implements Kms {
 
     // ---- administration ------------------------------------------------------------------------
 
+    /** Generates version 1 of KEK {@code name} inside the token. */
     public synchronized KekInfo createKek(String name) throws KmsException {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("KEK names are 1-64 of [a-z0-9._-], starting with a letter or digit");
@@ -204,6 +209,7 @@ public final class Pkcs11Kms implements Kms {
         return addVersion(name, 1);
     }
 
+    /** Generates a new version that wraps new DEKs from now on; older versions still unwrap. */
     public synchronized KekInfo rotate(String name) throws KmsException {
         reload();
         TreeMap<Integer, SecretKey> versions = versionsOf(name);
@@ -224,6 +230,7 @@ public final class Pkcs11Kms implements Kms {
         reload();
     }
 
+    /** Every srrrs KEK on the token, by name. */
     public synchronized List<KekInfo> listKeks() throws KmsException {
         reload();
         List<KekInfo> out = new ArrayList<>();

@@ -1,10 +1,7 @@
 package io.srrrs.cli;
 
-import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
-import io.srrrs.schemas.Sha256;
-import io.srrrs.schemas.UriSource;
 import io.srrrs.serdes.AvroDeserializer;
 import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
@@ -12,18 +9,11 @@ import io.srrrs.serdes.registry.RegistryConfig;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
 import io.srrrs.topology.TopologyConfig;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -32,18 +22,18 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The producer's side of the pipeline as the CLI uses it: publish references, then watch the
- * store (objects appearing) and the DLQ (references refused) until each reference has an outcome.
+ * Publishes references and watches for what becomes of them: the store (objects appearing) and
+ * the DLQ (references refused), until each reference has an outcome. {@code publish} and the demo
+ * use it; {@link References} builds what it publishes.
  */
-final class Pipeline implements AutoCloseable {
+final class PublishAndWatch implements AutoCloseable {
 
     /** What became of one reference. */
     record Outcome(String id, String bucket, String key, long publishedNanos, Long visibleNanos, RejectedReference rejected) {
@@ -63,7 +53,7 @@ final class Pipeline implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> dlq;
     private final AvroDeserializer<RejectedReference> rejects;
 
-    Pipeline(CliConfig config) {
+    PublishAndWatch(CliConfig config) {
         this.config = config;
         this.topology = config.topology();
         this.registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(topology.registryConfig()));
@@ -85,30 +75,10 @@ final class Pipeline implements AutoCloseable {
     void watchDlq() {
         String topic = topology.getString(TopologyConfig.DLQ_TOPIC);
         var partitions = dlq.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
         dlq.assign(partitions);
         dlq.seekToEnd(partitions);
         partitions.forEach(dlq::position); // resolve now, before anything is published
-    }
-
-    /** A reference to a file by {@code file:} URI, with its SHA-256 for the topology to verify. */
-    static PayloadReference.Builder fileReference(Path file) throws IOException {
-        Path real = file.toRealPath();
-        return PayloadReference.newBuilder().setSource(new UriSource(real.toUri().toString()))
-                .setExpectedSha256(new Sha256(sha256(real)));
-    }
-
-    /** A reference carrying the bytes themselves. */
-    static PayloadReference.Builder inlineReference(byte[] data) {
-        return PayloadReference.newBuilder().setSource(new InlineSource(ByteBuffer.wrap(data)))
-                .setExpectedSha256(new Sha256(sha256(data)));
-    }
-
-    static PayloadReference finish(PayloadReference.Builder b, String bucket, String key, String kek,
-                                   Map<String, String> context, boolean sseC, String contentType) {
-        return b.setId(UUID.randomUUID().toString()).setBucket(bucket).setKey(key).setKekAlias(kek)
-                .setEncryptionContext(new LinkedHashMap<>(context)).setSseC(sseC).setContentType(contentType)
-                .setUserMetadata(Map.of()).build();
     }
 
     Future<RecordMetadata> publish(PayloadReference ref) {
@@ -128,7 +98,8 @@ final class Pipeline implements AutoCloseable {
 
     /**
      * Waits until each reference's object is listed in its bucket or the reference is on the DLQ.
-     * {@code pending} maps reference id to its outcome so far (published time set).
+     * {@code pending} maps reference id to its outcome so far (published time set). A listing the
+     * store keeps failing with a 5xx until {@code timeout} has passed throws its {@code S3Exception}.
      */
     Map<String, Outcome> awaitOutcomes(Map<String, Outcome> pending, S3Client s3, Duration timeout, Progress progress) {
         Map<String, Outcome> done = new LinkedHashMap<>();
@@ -143,9 +114,12 @@ final class Pipeline implements AutoCloseable {
                     progress.advance(1, "refused: " + o.key());
                 }
             }
-            long now = System.nanoTime();
             for (String bucket : open.values().stream().map(Outcome::bucket).distinct().toList()) {
-                java.util.Set<String> listed = listKeys(s3, bucket);
+                // A listing the store fails with a 5xx is asked again until the deadline (see Buckets: S3Proxy
+                // fails listings while an upload is in progress); only past it does the store's error stand.
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                Set<String> listed = Buckets.keys(s3, bucket, left);
+                long now = System.nanoTime(); // after the listing: what it shows was visible by then
                 for (var it = open.values().iterator(); it.hasNext(); ) {
                     Outcome o = it.next();
                     if (o.bucket().equals(bucket) && listed.contains(o.key())) {
@@ -158,50 +132,6 @@ final class Pipeline implements AutoCloseable {
         }
         done.putAll(open); // still open: neither landed nor refused in time
         return done;
-    }
-
-    static java.util.Set<String> listKeys(S3Client s3, String bucket) {
-        java.util.Set<String> keys = new java.util.HashSet<>();
-        String token = null;
-        do {
-            String t = token;
-            ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).continuationToken(t));
-            page.contents().stream().map(S3Object::key).forEach(keys::add);
-            token = page.isTruncated() ? page.nextContinuationToken() : null;
-        } while (token != null);
-        return keys;
-    }
-
-    static byte[] sha256(Path file) throws IOException {
-        MessageDigest md = digest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return md.digest();
-    }
-
-    static byte[] sha256(byte[] data) {
-        return digest().digest(data);
-    }
-
-    static MessageDigest digest() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static List<String> splitBucketKey(String location) {
-        String s = location.startsWith("s3://") ? location.substring(5) : location;
-        int slash = s.indexOf('/');
-        if (slash < 0) {
-            return List.of(s, "");
-        }
-        return List.of(s.substring(0, slash), s.substring(slash + 1));
     }
 
     @Override

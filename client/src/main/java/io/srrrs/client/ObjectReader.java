@@ -1,0 +1,121 @@
+package io.srrrs.client;
+
+import io.srrrs.crypto.ObjectDecryptor;
+import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.store.SseC;
+import io.srrrs.store.SseCHeaders;
+import io.srrrs.store.StoreException;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Streams objects' verified plaintext, whole or by range: {@link SrrrsClient}'s reading half. Each
+ * stream holds the object's decryptor (and so its DEK) until it is closed.
+ */
+final class ObjectReader {
+
+    private final S3Client s3;
+    private final ObjectHeads heads;
+    private final KekGate gate;
+
+    ObjectReader(S3Client s3, ObjectHeads heads, KekGate gate) {
+        this.s3 = s3;
+        this.heads = heads;
+        this.gate = gate;
+    }
+
+    /** See {@link SrrrsClient#open}: one GET, or for SSE-C the companion's HEAD, a HEAD and a GET with the key. */
+    InputStream open(String bucket, String key) throws IOException, KmsException {
+        ObjectIdentity id = new ObjectIdentity(bucket, key);
+        ResponseInputStream<GetObjectResponse> body;
+        try {
+            body = s3.getObject(b -> b.bucket(bucket).key(key));
+        } catch (S3Exception e) {
+            if (ObjectHeads.refusedForWantOfKey(e)) {
+                return openSseC(heads.describeSseC(id, e).info());
+            }
+            throw StoreException.classify("GetObject", bucket, key, e, false);
+        } catch (SdkException e) {
+            throw StoreException.classify("GetObject", bucket, key, e, false);
+        }
+        ObjectDecryptor dec = null;
+        try {
+            GetObjectResponse r = body.response();
+            ObjectInfo info = ObjectHeads.info(id, r.contentLength(), r.contentType(), r.metadata(),
+                    ObjectMetadata.fromMap(r.metadata()));
+            dec = gate.decryptor(info);
+            return closingBoth(dec.decrypt(body), dec);
+        } catch (IOException | RuntimeException e) {
+            body.abort();
+            if (dec != null) {
+                dec.close();
+            }
+            throw e;
+        }
+    }
+
+    private InputStream openSseC(ObjectInfo info) throws IOException, KmsException {
+        ObjectDecryptor dec = gate.decryptor(info);
+        try {
+            SseC sse = KekGate.sseC(dec);
+            InputStream body;
+            try {
+                body = s3.getObject(b -> SseCHeaders.apply(b.bucket(info.identity().bucket())
+                        .key(info.identity().key()), sse));
+            } catch (SdkException e) {
+                throw StoreException.classify("GetObject", info.identity().bucket(), info.identity().key(), e, true);
+            }
+            return closingBoth(dec.decrypt(body), dec);
+        } catch (IOException | RuntimeException e) {
+            dec.close();
+            throw e;
+        }
+    }
+
+    /** See {@link SrrrsClient#openRange(String, String, long, long, boolean)}. */
+    InputStream openRange(String bucket, String key, long offset, long length, boolean proveLength)
+            throws IOException, KmsException {
+        ObjectInfo info = heads.describe(new ObjectIdentity(bucket, key)).info();
+        ObjectDecryptor dec = gate.decryptor(info);
+        try {
+            SseC sse = info.sseC() ? KekGate.sseC(dec) : null;
+            S3CiphertextSource source = new S3CiphertextSource(s3, bucket, key, info.objectLength(), sse);
+            if (proveLength) {
+                dec.verifyFinalSegment(source);
+            }
+            InputStream range = dec.decryptRange(source, offset, length);
+            return closingBoth(range, dec);
+        } catch (IOException | RuntimeException e) {
+            dec.close();
+            throw e;
+        }
+    }
+
+    /** {@code in}, closing the decryptor (and dropping its DEK) when it is closed. */
+    private static InputStream closingBoth(InputStream in, ObjectDecryptor dec) {
+        return new FilterInputStream(in) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in.read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    super.close();
+                } finally {
+                    dec.close();
+                }
+            }
+        };
+    }
+}
