@@ -75,8 +75,16 @@ public final class CliConfig {
         this.values = values;
     }
 
-    /** Loads {@code file}; a missing file gets an error that says how to make one. */
+    /**
+     * Loads {@code file}, with the topology's {@code SRRRS_<KEY>} environment overrides on top
+     * ({@link TopologyConfig#environmentOverrides}); a missing file gets an error that says how to
+     * make one.
+     */
     public static CliConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    static CliConfig load(Path file, Map<String, String> env) {
         if (!Files.isRegularFile(file)) {
             throw new CliException("no configuration at " + file + ": start the local stack with `bin/srrrs up`, "
                     + "or give --config FILE for another deployment (see README, \"Pointing at real services\")");
@@ -89,6 +97,8 @@ public final class CliConfig {
         }
         Map<String, String> m = new LinkedHashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
+        // As for the topology: a deployment's file leaves its secrets to SRRRS_<KEY> variables.
+        m.putAll(TopologyConfig.environmentOverrides(env));
         return new CliConfig(file, m);
     }
 

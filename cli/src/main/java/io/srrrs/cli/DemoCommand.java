@@ -112,7 +112,7 @@ final class DemoCommand implements Callable<Integer> {
         DemoLeakScan.Result scan = new DemoLeakScan(config, dir, workload.canaryPrefix()).scan(failures);
         DemoReport.print(new DemoReport.Measured(runId, storeKind, payloads, published.outcomes(), refusal, verified, scan,
                 published.firstPublishNanos(), lastVisible, before, after), failures);
-        deleteQuietly(files);
+        StackFiles.deleteQuietly(files);
         return failures.isEmpty() ? 0 : 1;
     }
 
@@ -150,13 +150,5 @@ final class DemoCommand implements Callable<Integer> {
         String id = ref.getId().toString();
         pending.put(id, new PublishAndWatch.Outcome(id, ref.getBucket().toString(), ref.getKey().toString(), System.nanoTime(),
                 null, null));
-    }
-
-    static void deleteQuietly(Path dir) {
-        try {
-            StackFiles.deleteRecursively(dir);
-        } catch (IOException | RuntimeException ignored) {
-            // a temporary directory; nothing depends on it
-        }
     }
 }

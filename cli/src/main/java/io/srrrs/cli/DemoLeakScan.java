@@ -68,7 +68,7 @@ final class DemoLeakScan {
             scanned += CanaryScan.scanFile(f, needle, leaks, "store");
         }
         if (rawDir != null) {
-            DemoCommand.deleteQuietly(rawDir);
+            StackFiles.deleteQuietly(rawDir);
         }
         if (!storeFiles.isEmpty() && scanned == 0) {
             failures.add("the store's raw data was empty: the scan proved nothing");

@@ -177,7 +177,7 @@ final class ObjectCommands {
             List<String> keys = new ArrayList<>();
             if (prefix) {
                 try (S3Client s3 = config.s3()) {
-                    Buckets.keys(s3, bk.get(0)).stream().filter(k -> k.startsWith(bk.get(1)))
+                    Buckets.list(s3, bk.get(0), bk.get(1)).stream().map(S3Object::key)
                             .filter(k -> !k.startsWith(ObjectMetadata.SSE_C_COMPANION_PREFIX)).sorted().forEach(keys::add);
                 }
             } else {

@@ -46,7 +46,6 @@ final class PublishAndWatch implements AutoCloseable {
         }
     }
 
-    private final CliConfig config;
     private final TopologyConfig topology;
     private final SchemaRegistryClient registry;
     private final KafkaProducer<String, PayloadReference> producer;
@@ -54,7 +53,6 @@ final class PublishAndWatch implements AutoCloseable {
     private final AvroDeserializer<RejectedReference> rejects;
 
     PublishAndWatch(CliConfig config) {
-        this.config = config;
         this.topology = config.topology();
         this.registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(topology.registryConfig()));
         Map<String, Object> client = topology.kafkaClientProperties();

@@ -65,6 +65,15 @@ final class StackFiles {
         return HexFormat.of().formatHex(b);
     }
 
+    /** {@link #deleteRecursively} for a temporary directory nothing depends on: a failure is ignored. */
+    static void deleteQuietly(Path dir) {
+        try {
+            deleteRecursively(dir);
+        } catch (IOException | RuntimeException ignored) {
+            // a temporary directory; nothing depends on it
+        }
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,18 @@ class TopologyConfigFileTest {
                 "kms.type=local", "kms.local.keystore=" + dir.resolve("keks.p12"), "kms.local.password=pw",
                 "srrrs.kek.default=orders", ""));
         return file;
+    }
+
+    @Test
+    void theTopologysEnvironmentOverridesApplyToTheFile() throws Exception {
+        Path config = topologyFile();
+        CliConfig loaded = CliConfig.load(config, Map.of("SRRRS_KMS_LOCAL_PASSWORD", "from-env",
+                "SRRRS_STORE_URL", "https://ignored.example", "OTHER", "x"));
+        assertThat(loaded.get("kms.local.password")).isEqualTo("from-env");
+        assertThat(loaded.get("srrrs.kek.default")).isEqualTo("orders");
+        // Only the topology's keys are overridable, as for bin/encryptor run.
+        assertThat(loaded.get(CliConfig.STORE_URL)).isNull();
+        assertThat(CliConfig.load(config, Map.of()).get("kms.local.password")).isEqualTo("pw");
     }
 
     @Test

@@ -17,7 +17,13 @@ public final class BuildProperties {
 
     /** The Kafka version of the build, e.g. for the container broker's image tag. */
     public static String kafkaVersion() {
-        return load().getProperty("kafka.version");
+        String version = load().getProperty("kafka.version");
+        if (version == null || version.contains("${")) {
+            // Run from classes the build did not filter (an IDE's own compile): no version to trust.
+            throw new IllegalStateException("srrrs-embedded.properties has no filtered kafka.version ("
+                    + version + "); build with Maven");
+        }
+        return version;
     }
 
     static Properties load() {

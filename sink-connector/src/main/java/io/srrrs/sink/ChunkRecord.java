@@ -40,7 +40,7 @@ final class ChunkRecord {
         }
         if (chunk.getReferenceId().isEmpty() || chunk.getSequence() < 0) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.NOT_A_CHUNK, "record at " + where(record)
-                    + " lacks a reference id, bucket, key, ciphertext or a sequence number >= 0");
+                    + " has an empty reference id or not a sequence number >= 0");
         }
         return new ChunkRecord(chunk);
     }

@@ -81,7 +81,7 @@ public final class SseC {
     public static void requireHttps(boolean https, String where) {
         if (!https) {
             throw new StoreException(StoreException.Kind.PERMANENT, "SSE-C needs an https store; " + where
-                    + " is plain http, which would send the customer key in clear", null);
+                    + " is plain http, which would send the customer key in clear; use the store's https endpoint", null);
         }
     }
 

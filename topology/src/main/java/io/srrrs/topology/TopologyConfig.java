@@ -258,13 +258,23 @@ public final class TopologyConfig extends AbstractConfig {
             }
             p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
         }
+        m.putAll(environmentOverrides(env));
+        return of(m);
+    }
+
+    /**
+     * The {@code SRRRS_<KEY>} variables of {@code env} that override a file's keys (how a container
+     * is given its secrets), by key; {@code bin/encryptor run} and {@code srrrs --config} apply them.
+     */
+    public static Map<String, String> environmentOverrides(Map<String, String> env) {
+        Map<String, String> overrides = new LinkedHashMap<>();
         for (String key : ConfigFamilies.overridableKeys()) {
             String v = env.get(envName(key));
             if (v != null) {
-                m.put(key, v);
+                overrides.put(key, v);
             }
         }
-        return of(m);
+        return overrides;
     }
 
     public static String envName(String key) {

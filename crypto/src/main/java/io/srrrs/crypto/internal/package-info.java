@@ -6,6 +6,7 @@
  * <p><b>Not API.</b> Nothing outside the crypto module may import this package: other modules go
  * through {@link io.srrrs.crypto} and {@link io.srrrs.crypto.kms}, which keep the checks (order of
  * verification, nonces, zeroing) that using these classes directly would skip. It may use
- * {@link io.srrrs.crypto.format} and the JDK.
+ * {@link io.srrrs.crypto.format}, {@link io.srrrs.crypto.CiphertextException}, Bouncy Castle's
+ * HKDF and digest API, and the JDK.
  */
 package io.srrrs.crypto.internal;

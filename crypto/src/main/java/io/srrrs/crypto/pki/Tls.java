@@ -60,8 +60,9 @@ public final class Tls {
 
     /**
      * Trust managers for a configured PKCS#12 trust store, or null (the JDK's trust) when
-     * {@code truststore} is null: the one way every component loads the trust store its
-     * configuration names. A store that cannot be read is an {@link IllegalArgumentException}
+     * {@code truststore} is null: how every component loads the PKCS#12 trust store its
+     * configuration names (the registry, whose store type is configurable, uses
+     * {@link #clientContext(Path, char[], String)}). A store that cannot be read is an {@link IllegalArgumentException}
      * naming {@code what} (the setting) and the file.
      */
     public static TrustManager[] pkcs12TrustManagers(Path truststore, String password, String what) {

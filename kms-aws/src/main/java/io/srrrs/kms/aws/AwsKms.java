@@ -18,7 +18,6 @@ import io.srrrs.crypto.kms.WrappedDek;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -165,7 +164,8 @@ public final class AwsKms implements Kms {
             return new InvalidWrappedKeyException(what + "the wrapped DEK does not open under this key and encryption "
                     + "context", e);
         }
-        if (e instanceof AwsServiceException aws) {
+        // Fully qualified: the SDK's KmsException, whose simple name is our SPI's exception.
+        if (e instanceof software.amazon.awssdk.services.kms.model.KmsException aws) {
             int status = aws.statusCode();
             String code = aws.awsErrorDetails() == null ? "" : aws.awsErrorDetails().errorCode();
             if (status == 429 || "ThrottlingException".equals(code) || "LimitExceededException".equals(code)) {

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -109,12 +108,8 @@ public final class PayloadSources implements AutoCloseable {
     }
 
     private static SSLContext context(String truststore, Password password) {
-        try {
-            return Tls.clientContext(truststore.isBlank() ? null : Path.of(truststore),
-                    password == null ? null : password.value().toCharArray(), "PKCS12");
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("cannot load trust store " + truststore + ": " + e.getMessage(), e);
-        }
+        return Tls.tls13ClientContext(Tls.pkcs12TrustManagers(truststore.isBlank() ? null : Path.of(truststore),
+                password == null ? null : password.value(), "trust store"));
     }
 
     @Override
