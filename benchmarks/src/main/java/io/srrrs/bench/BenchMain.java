@@ -1,5 +1,7 @@
 package io.srrrs.bench;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,6 +27,9 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         String suite = args.length > 0 ? args[0] : "crypto";
         boolean quick = List.of(args).contains("--quick");
+        if (suite.equals("topology") || suite.equals("store")) {
+            logToFile(suite);
+        }
         if (suite.equals("topology")) {
             TopologyBench.main(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -49,6 +54,23 @@ public final class BenchMain {
                 .jvmArgsAppend("-Xms2g", "-Xmx2g");
         Collection<RunResult> results = new Runner(options.build()).run();
         printRatios(results);
+    }
+
+    /**
+     * Before the first logger exists: the embedded broker's, registry's, store's and SDK's logging
+     * (thousands of INFO lines) go to {@code bench-<suite>.log} beside the jar, so the terminal
+     * shows the progress lines and the table only. An explicit {@code -Dorg.slf4j.simpleLogger.logFile} wins.
+     */
+    private static void logToFile(String suite) throws Exception {
+        if (System.getProperty("org.slf4j.simpleLogger.logFile") != null) {
+            return;
+        }
+        Path jar = Path.of(BenchMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path log = (Files.isDirectory(jar) ? jar : jar.getParent()).resolve("bench-" + suite + ".log").toAbsolutePath();
+        Files.deleteIfExists(log);
+        System.setProperty("org.slf4j.simpleLogger.logFile", log.toString());
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.err.println("bench " + suite + ": component logs in " + log);
     }
 
     private static void printRatios(Collection<RunResult> results) {

@@ -218,7 +218,7 @@ final class ChaosRun {
     }
 
     /** The sink's plugin jar, alone in a directory (the build puts it in chaos/target/connect-plugins). */
-    private static Path pluginDir() {
+    static Path pluginDir() {
         String configured = System.getProperty("srrrs.connect.plugins");
         if (configured != null) {
             return Path.of(configured);
@@ -233,7 +233,7 @@ final class ChaosRun {
                 + " or set -Dsrrrs.connect.plugins");
     }
 
-    private static void deleteQuietly(Path root) {
+    static void deleteQuietly(Path root) {
         if (!Files.exists(root)) {
             return;
         }

@@ -47,6 +47,7 @@ final class ChaosStack implements AutoCloseable {
     final Path dir;
     final LocalCa ca;
     final int registryPort;
+    private final int chunkPartitions;
     // Set as each comes up; read only after start() returned (or in its early callback, see there).
     volatile KafkaProcess kafka;
     volatile ObjectStore store;
@@ -56,8 +57,10 @@ final class ChaosStack implements AutoCloseable {
     private final String sseCPublic;
     private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
 
-    private ChaosStack(Path dir, LocalCa ca, int registryPort, Path sseCPrivate, String sseCPublic) {
+    private ChaosStack(Path dir, LocalCa ca, int registryPort, Path sseCPrivate, String sseCPublic,
+                       int chunkPartitions) {
         this.dir = dir;
+        this.chunkPartitions = chunkPartitions;
         this.ca = ca;
         this.registryPort = registryPort;
         this.sseCPrivate = sseCPrivate;
@@ -71,6 +74,11 @@ final class ChaosStack implements AutoCloseable {
      * else to start. It is waited for too. On any failure everything started is stopped.
      */
     static ChaosStack start(Path dir, RunLog log, Consumer<ChaosStack> early) throws Exception {
+        return start(dir, log, CHUNK_PARTITIONS, early);
+    }
+
+    /** As above with {@code chunkPartitions} on the chunk topic (the bench: at least its Connect tasks). */
+    static ChaosStack start(Path dir, RunLog log, int chunkPartitions, Consumer<ChaosStack> early) throws Exception {
         LocalCa ca = LocalCa.createOrLoad(dir.resolve("ca"));
         // Certificates first, from this JVM only: the children then just load them.
         for (String name : new String[] {"registry", "ceph-rgw", "moto-kms", "connect", "s3"}) {
@@ -80,7 +88,8 @@ final class ChaosStack implements AutoCloseable {
         Path sseCPrivate = dir.resolve("sse-c-sink-private.key");
         Files.createFile(sseCPrivate, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(sseCPrivate, pair.privateKeyBase64() + "\n");
-        ChaosStack s = new ChaosStack(dir, ca, FreePorts.next(), sseCPrivate, pair.publicKeyBase64());
+        ChaosStack s = new ChaosStack(dir, ca, FreePorts.next(), sseCPrivate, pair.publicKeyBase64(),
+                chunkPartitions);
         var kafka = CompletableFuture.runAsync(() -> s.kafka = s.started(call(() ->
                 KafkaProcess.start(dir.resolve("kafka"), ca, Map.of())))).thenRun(s::createTopics);
         var registry = CompletableFuture.runAsync(() -> s.registry = s.started(call(() ->
@@ -108,7 +117,7 @@ final class ChaosStack implements AutoCloseable {
     /** Topics with the partitions the issue asks for. */
     private void createTopics() {
         kafka.createTopic(INPUT, INPUT_PARTITIONS, Map.of());
-        kafka.createTopic(CHUNKS, CHUNK_PARTITIONS, Map.of());
+        kafka.createTopic(CHUNKS, chunkPartitions, Map.of());
         kafka.createTopic(DLQ, 1, Map.of());
         kafka.createTopic(SINK_DLQ, 1, Map.of());
     }
@@ -185,6 +194,9 @@ final class ChaosStack implements AutoCloseable {
         t.put(TopologyConfig.KEK_DEFAULT, KEK);
         t.put(TopologyConfig.BUCKET_ALLOWED, Workload.BUCKET); // required; the workload's only bucket
         t.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, sseCPublic);
+        // 4 MiB slices (default 32): the workload's multipart files (up to 12 MiB) span several
+        // transactions, so kills and outages also hit objects half committed (DECISIONS D49).
+        t.put(TopologyConfig.SLICE_BYTES, Long.toString(4L << 20));
         return t;
     }
 

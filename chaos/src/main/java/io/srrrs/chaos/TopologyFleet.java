@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The topology as separate JVMs ({@code EncryptorApp --config FILE}, one application id), each
@@ -28,12 +29,14 @@ final class TopologyFleet implements AutoCloseable {
         final int index;
         final Path config;
         final Path log;
+        private final List<String> jvmOptions;
         private Process process;
 
-        Instance(int index, Path config, Path log) {
+        Instance(int index, Path config, Path log, List<String> jvmOptions) {
             this.index = index;
             this.config = config;
             this.log = log;
+            this.jvmOptions = List.copyOf(jvmOptions);
         }
 
         private long logOffset;
@@ -50,6 +53,7 @@ final class TopologyFleet implements AutoCloseable {
             if (Runtime.version().feature() >= 24) {
                 command.add("--sun-misc-unsafe-memory-access=allow");
             }
+            command.addAll(jvmOptions); // after the defaults: a later -Xmx wins
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), EncryptorApp.class.getName(),
                     "--config", config.toString()));
             process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -112,26 +116,41 @@ final class TopologyFleet implements AutoCloseable {
     private final Path dir;
     private final ChaosStack stack;
     private final Path fileRoot;
+    private final List<String> jvmOptions;
+    private final UnaryOperator<Map<String, String>> adjust;
     private final List<Instance> instances = new ArrayList<>();
 
     TopologyFleet(Path dir, ChaosStack stack, Path fileRoot) {
+        this(dir, stack, fileRoot, List.of(), UnaryOperator.identity());
+    }
+
+    /**
+     * As above, each JVM also started with {@code jvmOptions} (after the defaults, so {@code -Xmx}
+     * there wins) and each instance's configuration passed through {@code adjust} (the bench's
+     * overrides); {@code {index}} in an option becomes the instance's index (per-instance GC logs).
+     */
+    TopologyFleet(Path dir, ChaosStack stack, Path fileRoot, List<String> jvmOptions,
+                  UnaryOperator<Map<String, String>> adjust) {
         this.dir = dir;
         this.stack = stack;
         this.fileRoot = fileRoot;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.adjust = adjust;
     }
 
     /** A new instance (joining the group), started. */
     synchronized Instance add() throws IOException {
         int index = instances.size();
         Path home = Files.createDirectories(dir.resolve("topology-" + index));
-        Map<String, String> settings = stack.topologyConfig(home.resolve("state"), fileRoot);
+        Map<String, String> settings = adjust.apply(stack.topologyConfig(home.resolve("state"), fileRoot));
         Properties p = new Properties();
         p.putAll(settings);
         Path config = home.resolve("encryptor.properties");
         try (Writer w = Files.newBufferedWriter(config)) {
             p.store(w, "chaos topology instance " + index);
         }
-        Instance instance = new Instance(index, config, home.resolve("topology.log"));
+        List<String> options = jvmOptions.stream().map(o -> o.replace("{index}", Integer.toString(index))).toList();
+        Instance instance = new Instance(index, config, home.resolve("topology.log"), options);
         instance.start();
         instances.add(instance);
         return instance;

@@ -27,23 +27,32 @@ final class WorkerFleet implements AutoCloseable {
     static final Map<String, String> WORKER_SETTINGS = Map.of("scheduled.rebalance.max.delay.ms", "20000");
 
     /**
-     * C1 only and the serial collector: on two cores a worker (re)started under load otherwise
-     * spends most of its first minute compiling; the sink's work is I/O, and the AES and GHASH
-     * stubs are used by C1 code too.
+     * For the fault suite: C1 only and the serial collector, since on two cores a worker
+     * (re)started under load otherwise spends most of its first minute compiling. Never for a
+     * measurement: C1 code does not reach the AES-GCM intrinsics, so TLS runs GHASH and AES in
+     * plain Java (a JFR profile of the worker under `bin/bench e2e` showed 95 % of its samples
+     * there, about 70 ms of CPU per MiB received and sent).
      */
-    static final List<String> WORKER_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+    static final List<String> FAULT_SUITE_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private final Path dir;
     private final KafkaBroker kafka;
     private final LocalCa ca;
     private final Path plugins;
+    private final List<String> jvm;
     private final List<ConnectWorker> workers = new ArrayList<>();
 
     WorkerFleet(Path dir, KafkaBroker kafka, LocalCa ca, Path plugins) {
+        this(dir, kafka, ca, plugins, FAULT_SUITE_JVM);
+    }
+
+    /** Each worker's JVM started with {@code jvmOptions} only ({@code {index}} there is the worker's). */
+    WorkerFleet(Path dir, KafkaBroker kafka, LocalCa ca, Path plugins, List<String> jvmOptions) {
         this.dir = dir;
         this.kafka = kafka;
         this.ca = ca;
         this.plugins = plugins;
+        this.jvm = List.copyOf(jvmOptions);
     }
 
     /** A new worker joining the group, started and answering REST. */
@@ -53,8 +62,10 @@ final class WorkerFleet implements AutoCloseable {
             index = workers.size();
             workers.add(null); // the slot, so two concurrent adds never share a directory
         }
+        List<String> options = new ArrayList<>();
+        jvm.forEach(o -> options.add(o.replace("{index}", Integer.toString(index))));
         ConnectWorker w = ConnectWorker.start(dir.resolve("connect-" + index), kafka, ca, plugins, GROUP,
-                WORKER_SETTINGS, WORKER_JVM);
+                WORKER_SETTINGS, options);
         synchronized (this) {
             workers.set(index, w);
         }

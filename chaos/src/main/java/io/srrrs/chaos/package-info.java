@@ -11,5 +11,9 @@
  * starts, {@code client/} to read objects back, {@code schemas/}, {@code serdes/}, {@code store/},
  * {@code crypto/}) and {@code embedded/} for the components; the connector reaches its workers only
  * as a plugin jar, as a user installs it.
+ *
+ * <p>The {@code E2e*} classes are {@code bin/bench e2e}: the same components without faults, each
+ * workload measured through the pipeline and as raw S3 calls of the same bytes on the same store.
+ * They live here rather than in {@code benchmarks/} so the harness stays package-private and single.
  */
 package io.srrrs.chaos;

@@ -13,7 +13,10 @@ import picocli.CommandLine.Parameters;
         description = {"Run a benchmark (hands over to bin/bench; see docs/PERFORMANCE.md):",
                 "  topology [--objects N] [--size BYTES] [--rounds R]   the pipeline: envelope vs passthrough cipher",
                 "  store [--rounds R] [--small N] [--large N]           sink and client vs raw S3 calls",
-                "  crypto [--quick]                                     JMH: format v1 vs raw AES-GCM"})
+                "  crypto [--quick]                                     JMH: format v1 vs raw AES-GCM",
+                "  e2e [--quick] [--small N] [--medium N] [--large-bytes B] [--skip-large] [--instances K]",
+                "      [--tasks T] [--heap 256m] [--sink-config k=v] [--topology-config k=v]",
+                "                                                       the whole pipeline as processes vs raw S3"})
 final class BenchCommand implements Callable<Integer> {
 
     @Parameters(arity = "0..*", paramLabel = "ARGS", description = "The suite and its options (default: topology).")

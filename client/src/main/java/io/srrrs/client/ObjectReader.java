@@ -11,6 +11,7 @@ import io.srrrs.store.StoreException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -26,11 +27,13 @@ final class ObjectReader {
     private final S3Client s3;
     private final ObjectHeads heads;
     private final KekGate gate;
+    private final HeadCache cache;
 
-    ObjectReader(S3Client s3, ObjectHeads heads, KekGate gate) {
+    ObjectReader(S3Client s3, ObjectHeads heads, KekGate gate, HeadCache cache) {
         this.s3 = s3;
         this.heads = heads;
         this.gate = gate;
+        this.cache = cache;
     }
 
     /** See {@link SrrrsClient#open}: one GET, or for SSE-C the companion's HEAD, a HEAD and a GET with the key. */
@@ -81,31 +84,83 @@ final class ObjectReader {
         }
     }
 
-    /** See {@link SrrrsClient#openRange(String, String, long, long, boolean)}. */
+    /**
+     * See {@link SrrrsClient#openRange(String, String, long, long, boolean)}. With a cached head,
+     * one GET (If-Match on its ETag); without, a HEAD first. A 412 (replaced since that HEAD) drops
+     * the head and retries once after a fresh HEAD. A cached head serves only a range wholly
+     * inside the length it knows: a range it would clamp or refuse, it must not judge, since the
+     * object may have grown without any GET to tell.
+     */
     InputStream openRange(String bucket, String key, long offset, long length, boolean proveLength)
             throws IOException, KmsException {
-        ObjectInfo info = heads.describe(new ObjectIdentity(bucket, key)).info();
-        ObjectDecryptor dec = gate.decryptor(info);
+        ObjectIdentity id = new ObjectIdentity(bucket, key);
+        ObjectHead head = cache.get(id);
+        if (head == null || !inside(head.info(), offset, length)) {
+            head = heads.describe(id);
+        }
         try {
+            return openRange(id, head, offset, length, proveLength);
+        } catch (ObjectReplacedException e) {
+            return openRange(id, heads.describe(id), offset, length, proveLength);
+        }
+    }
+
+    private static boolean inside(ObjectInfo info, long offset, long length) {
+        return offset >= 0 && length > 0 && offset <= info.plaintextLength() - length;
+    }
+
+    /** The range read with {@code head}; the head is cached once its decryptor and GET succeeded, dropped on any failure. */
+    private InputStream openRange(ObjectIdentity id, ObjectHead head, long offset, long length, boolean proveLength)
+            throws IOException, KmsException {
+        ObjectInfo info = head.info();
+        ObjectDecryptor dec = null;
+        try {
+            dec = gate.decryptor(info);
             SseC sse = info.sseC() ? KekGate.sseC(dec) : null;
-            S3CiphertextSource source = new S3CiphertextSource(s3, bucket, key, info.objectLength(), sse);
+            String ifMatch = HeadCache.cacheable(head) ? head.etag() : null;
+            S3CiphertextSource source = new S3CiphertextSource(s3, id.bucket(), id.key(), info.objectLength(), sse,
+                    ifMatch);
             if (proveLength) {
                 dec.verifyFinalSegment(source);
             }
             InputStream range = dec.decryptRange(source, offset, length);
-            return closingBoth(range, dec);
-        } catch (IOException | RuntimeException e) {
-            dec.close();
+            cache.put(id, head);
+            return closingBoth(range, dec, () -> cache.drop(id, head));
+        } catch (IOException | KmsException | RuntimeException e) {
+            cache.drop(id, head);
+            if (dec != null) {
+                dec.close();
+            }
             throw e;
         }
     }
 
     /** {@code in}, closing the decryptor (and dropping its DEK) when it is closed. */
     private static InputStream closingBoth(InputStream in, ObjectDecryptor dec) {
+        return closingBoth(in, dec, () -> { });
+    }
+
+    /** As {@link #closingBoth(InputStream, ObjectDecryptor)}, running {@code onFailure} if a read fails (a refusal). */
+    private static InputStream closingBoth(InputStream in, ObjectDecryptor dec, Runnable onFailure) {
         return new FilterInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return in.read(b, off, len);
+                try {
+                    return in.read(b, off, len);
+                } catch (IOException | RuntimeException e) {
+                    onFailure.run();
+                    throw e;
+                }
+            }
+
+            @Override
+            public long transferTo(OutputStream out) throws IOException {
+                try {
+                    return in.transferTo(out); // the decrypting stream's own, a segment per write
+                } catch (IOException | RuntimeException e) {
+                    onFailure.run();
+                    throw e;
+                }
             }
 
             @Override

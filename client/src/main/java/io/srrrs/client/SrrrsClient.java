@@ -44,13 +44,14 @@ public final class SrrrsClient implements AutoCloseable {
     private final Rewrapper rewrapper;
 
     private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
-                        long singleCopyLimit) {
+                        long singleCopyLimit, boolean cacheHeads) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.ownsS3 = ownsS3;
         KekGate gate = new KekGate(kms, allowed);
         MetadataCompanion companions = new MetadataCompanion(s3);
         this.heads = new ObjectHeads(s3, https, gate, companions);
-        this.reader = new ObjectReader(s3, heads, gate);
+        HeadCache cache = cacheHeads ? new HeadCache(HeadCache.MAX_ENTRIES) : HeadCache.disabled();
+        this.reader = new ObjectReader(s3, heads, gate, cache);
         this.rewrapper = new Rewrapper(heads, gate, new ConditionalCopy(s3, singleCopyLimit, companions));
     }
 
@@ -70,12 +71,21 @@ public final class SrrrsClient implements AutoCloseable {
      * @param https whether {@code s3} speaks TLS to its store: SSE-C keys are sent only if so
      */
     public static SrrrsClient create(S3Client s3, boolean https, Kms kms, KekAllowList allowed) {
-        return new SrrrsClient(s3, false, https, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT);
+        return create(s3, https, kms, allowed, true);
+    }
+
+    /**
+     * As {@link #create(S3Client, boolean, Kms, KekAllowList)}; {@code cacheHeads} false turns off
+     * the cache of object heads that lets a further {@link #openRange} of an object skip its HEAD.
+     */
+    public static SrrrsClient create(S3Client s3, boolean https, Kms kms, KekAllowList allowed, boolean cacheHeads) {
+        return new SrrrsClient(s3, false, https, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT, cacheHeads);
     }
 
     /** As {@link #create(StoreConfig, Kms, KekAllowList)}, copying part by part above {@code singleCopyLimit} (tests). */
     static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed, long singleCopyLimit) {
-        return new SrrrsClient(StoreClients.s3(store), true, SseC.allowedOver(store), kms, allowed, singleCopyLimit);
+        return new SrrrsClient(StoreClients.s3(store), true, SseC.allowedOver(store), kms, allowed, singleCopyLimit,
+                true);
     }
 
     /** The object's metadata and sizes; nothing is decrypted (an SSE-C object needs its DEK unwrapped). */
@@ -95,7 +105,9 @@ public final class SrrrsClient implements AutoCloseable {
     /**
      * Plaintext bytes {@code [offset, offset + length)} (clamped to the object's end): one ranged
      * GET of just the segments that hold them, each authenticated. The object's length is taken
-     * from its HEAD: a range that does not reach the final segment cannot tell that the object was
+     * from its HEAD, which the client keeps (at most 1 024 objects, least recently used out) so a
+     * further range of the object is one GET, conditional with If-Match on that HEAD's ETag (a 412
+     * means a new version: a fresh HEAD, and one retry). SSE-C objects make their HEADs each time. A range that does not reach the final segment cannot tell that the object was
      * cut short; {@link #openRange(String, String, long, long, boolean)} can.
      */
     public InputStream openRange(String bucket, String key, long offset, long length) throws IOException, KmsException {

@@ -21,6 +21,8 @@ import java.util.Arrays;
  */
 public final class ChunkingEncryptor implements AutoCloseable {
 
+    private static final byte[] NO_BYTES = new byte[0];
+
     private final InputStream source;
     private final FormatHeader header;
     private final SegmentCipher cipher;
@@ -88,8 +90,10 @@ public final class ChunkingEncryptor implements AutoCloseable {
         plaintextLength += covered;
         byte[] bytes;
         if (pos == chunk.length) {
-            bytes = chunk; // exactly full: hand it over, build the next chunk in a new buffer
-            chunk = new byte[Math.min(maxChunk, chunk.length)];
+            // Exactly full (always so for an object of the hinted length): hand it over; build
+            // any next chunk in a new buffer, but allocate none after the last chunk.
+            bytes = chunk;
+            chunk = finished ? NO_BYTES : new byte[Math.min(maxChunk, chunk.length)];
         } else {
             bytes = Arrays.copyOf(chunk, pos);
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * The {@code x-amz-meta-srrrs-*} user metadata of an object (docs/FORMAT.md §6): the one form of
@@ -41,6 +42,8 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
     public static final String SSE_C_COMPANION_PREFIX = ".srrrs-meta/";
     /** The {@code srrrs-kms} values format v1 defines (docs/FORMAT.md §6); any other is {@code UNKNOWN_KMS}. */
     public static final List<String> KNOWN_KMS_TYPES = List.of("local", "pkcs11", "aws-kms", "vault");
+    /** An {@code srrrs-kms} value's letters; compiled once, not per object read. */
+    private static final Pattern KMS_TYPE = Pattern.compile("[a-z0-9-]{1,16}");
     /** Every metadata key of ours starts with this; others are the producer's own labels. */
     public static final String PREFIX = "srrrs-";
 
@@ -132,7 +135,7 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         String kms = require(m, KMS);
         String kek = require(m, KEK_ID);
         String wrapped = require(m, WRAPPED_DEK);
-        if (!kms.matches("[a-z0-9-]{1,16}")) {
+        if (!KMS_TYPE.matcher(kms).matches()) {
             throw CiphertextException.of(Failure.MALFORMED_METADATA, KMS + " must be 1-16 of [a-z0-9-]");
         }
         if (!KNOWN_KMS_TYPES.contains(kms)) {

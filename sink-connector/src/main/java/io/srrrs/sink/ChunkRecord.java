@@ -61,6 +61,14 @@ final class ChunkRecord {
         return value.getSequence();
     }
 
+    /**
+     * Which attempt at the object the chunk belongs to (0 first; older writers' absent field reads
+     * as 0): a restarted topology re-encrypts an object from chunk 0 under the next attempt.
+     */
+    int attempt() {
+        return value.getAttempt();
+    }
+
     boolean last() {
         return value.getLast();
     }

@@ -4,7 +4,7 @@ import io.srrrs.store.StoreException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
@@ -14,9 +14,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What one chunk does to its object: chunk 0 starts it ({@link ObjectStarter}), each next chunk is
- * appended in sequence (a part uploaded whenever one is full), the last completes it, an abandon
- * marker drops it. Refusals are thrown as {@link ChunkRefusedException}s and store failures as
- * {@link StoreException}s; {@link S3SinkTask} decides what they mean for the record and its offset.
+ * appended in sequence (a full part handed to {@link Uploads}), the last hands the object's final
+ * write over, an abandon marker drops it. Attempts: an open object remembers its attempt; a chunk 0
+ * of that attempt or a newer one starts it again, a chunk of an older attempt is superseded and
+ * ignored, a later chunk of a newer attempt is a gap. Refusals are thrown as
+ * {@link ChunkRefusedException}s and store failures as {@link StoreException}s; {@link S3SinkTask}
+ * decides what they mean for the record and its offset.
  */
 final class ObjectAssembler {
 
@@ -24,14 +27,16 @@ final class ObjectAssembler {
 
     private final ObjectWriter writer;
     private final ObjectStarter starter;
+    private final Uploads uploads;
     private final long partSize;
     /** The task's partitions (shared, not copied): every open upload of the task is in one of them. */
     private final Map<TopicPartition, PartitionState> partitions;
 
-    ObjectAssembler(ObjectWriter writer, ObjectStarter starter, long partSize,
+    ObjectAssembler(ObjectWriter writer, ObjectStarter starter, Uploads uploads, long partSize,
                     Map<TopicPartition, PartitionState> partitions) {
         this.writer = writer;
         this.starter = starter;
+        this.uploads = uploads;
         this.partSize = partSize;
         this.partitions = partitions;
     }
@@ -42,11 +47,17 @@ final class ObjectAssembler {
         long offset = record.kafkaOffset();
         long now = System.currentTimeMillis();
         String id = chunk.referenceId();
+        ObjectAssembly a = state.open.get(id);
+        if (a != null && chunk.attempt() < a.attempt || state.superseded(id, chunk.attempt())) {
+            // Superseded: the topology started this reference again under a newer attempt.
+            LOG.debug("chunk {} of attempt {} of reference {} at {}: superseded by a newer attempt, ignored",
+                    chunk.sequence(), chunk.attempt(), id, ChunkRecord.where(record));
+            return;
+        }
         if (chunk.sequence() != 0 && state.isDropped(id)) {
             state.touchDropped(id, offset, chunk.last(), now);
             return;
         }
-        ObjectAssembly a = state.open.get(id);
         if (chunk.aborted()) {
             // The topology gave this object up (its reference is in the topology's DLQ): drop it.
             if (a != null) {
@@ -59,38 +70,61 @@ final class ObjectAssembler {
         }
         if (chunk.sequence() == 0) {
             a = restart(chunk, record, state, a, now);
-        } else if (a == null) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence()
-                    + " of reference " + id + " at " + ChunkRecord.where(record) + " has no chunk 0 before it");
-        } else if (chunk.sequence() != a.nextSequence) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence() + " of "
-                    + a + " at " + ChunkRecord.where(record) + ", expected chunk " + a.nextSequence);
+        } else {
+            requireNext(a, chunk, record);
         }
         a.span.last = offset;
         a.span.touchedAtMillis = now;
-        append(a, chunk, state);
+        append(a, chunk, record, state);
     }
 
-    /** Chunk 0: the object starts, again from the start if it was open (redelivered after a retry or rebalance). */
+    /** A chunk after chunk 0 must be the next one of the open object's attempt. */
+    private static void requireNext(ObjectAssembly a, ChunkRecord chunk, SinkRecord record) throws ChunkRefusedException {
+        if (a == null) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence()
+                    + " of reference " + chunk.referenceId() + " at " + ChunkRecord.where(record)
+                    + " has no chunk 0 before it");
+        }
+        if (chunk.attempt() > a.attempt) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence()
+                    + " of attempt " + chunk.attempt() + " of " + a + " at " + ChunkRecord.where(record)
+                    + " has no chunk 0 of its attempt before it (attempt " + a.attempt + " is open)");
+        }
+        if (chunk.sequence() != a.nextSequence) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.SEQUENCE_GAP, "chunk " + chunk.sequence() + " of "
+                    + a + " at " + ChunkRecord.where(record) + ", expected chunk " + a.nextSequence);
+        }
+    }
+
+    /**
+     * Chunk 0: the object starts, again from the start if it was open (redelivered after a retry or
+     * rebalance, or a newer attempt at it); the old one's uploads in flight finish before its abort.
+     */
     private ObjectAssembly restart(ChunkRecord chunk, SinkRecord record, PartitionState state, ObjectAssembly open,
                                    long now) throws ChunkRefusedException {
         if (open != null) {
-            LOG.info("chunk 0 of {} came again at {}: assembling it again from the start", open, ChunkRecord.where(record));
+            LOG.info("chunk 0 of attempt {} of {} came at {}: assembling it again from the start", chunk.attempt(), open,
+                    ChunkRecord.where(record));
             state.open.remove(chunk.referenceId());
             discard(open);
         }
         state.undrop(chunk.referenceId());
         ObjectAssembly a = starter.start(chunk, record, now);
         state.open.put(chunk.referenceId(), a);
+        state.started(chunk.referenceId(), chunk.attempt());
         return a;
     }
 
-    private void append(ObjectAssembly a, ChunkRecord chunk, PartitionState state)
+    private void append(ObjectAssembly a, ChunkRecord chunk, SinkRecord record, PartitionState state)
             throws ChunkRefusedException, IOException {
         byte[] bytes = chunk.ciphertext();
         long total = a.bytes + bytes.length;
         if (!chunk.last()) {
             a.requireWholeSegments(chunk.sequence(), bytes.length);
+            if (a.uploadId == null && a.part.size() + bytes.length >= partSize) {
+                // Before a byte is appended: a failure here leaves nothing to undo when the record comes again.
+                a.uploadId = writer.createMultipartUpload(a, liveUploads());
+            }
         } else if (chunk.objectLength() != null && chunk.objectLength() != total) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
                     + total + " bytes, but its last chunk says " + chunk.objectLength());
@@ -98,49 +132,42 @@ final class ObjectAssembler {
             a.requireLayoutLength(total); // never completed unless the whole length fits the header's layout
         }
         a.part.append(bytes);
-        try {
-            if (chunk.last()) {
-                finish(a);
-                a.bytes = total;
-                state.open.remove(a.referenceId);
-                state.finish(a.firstOffset, a.span.last);
-                a.part.close();
-                LOG.debug("wrote {} ({} bytes)", a, total);
-            } else if (a.part.size() >= partSize) {
-                if (a.uploadId == null) {
-                    a.uploadId = writer.createMultipartUpload(a, liveUploads());
-                }
-                a.parts.add(writer.uploadPart(a, a.parts.size() + 1, a.part.body()));
-                a.part.reset();
-                a.bytes += bytes.length;
-            } else {
-                a.bytes += bytes.length;
-            }
-            a.nextSequence = chunk.sequence() + 1;
-        } catch (RuntimeException e) {
-            if (!(e instanceof StoreException se) || se.isTransient()) {
-                a.part.dropLast(bytes.length); // the same record comes again
-            }
-            throw e;
+        a.bytes = total;
+        a.nextSequence = chunk.sequence() + 1;
+        if (chunk.last()) {
+            lastChunk(a, record, state);
+        } else if (a.part.size() >= partSize) {
+            submitPart(a, record, state);
+            a.part = starter.newPart();
         }
     }
 
-    private void finish(ObjectAssembly a) {
+    /** The object is whole: its final write goes to the uploads; it holds back commits until that succeeded. */
+    private void lastChunk(ObjectAssembly a, SinkRecord record, PartitionState state) throws IOException {
+        a.lastChunkSeen = true;
+        a.lastRecord = UploadJob.withoutValue(record);
+        state.open.remove(a.referenceId);
+        state.uploading.add(a);
         if (a.uploadId == null) {
-            writer.putObject(a);
+            uploads.submit(new UploadJob(UploadJob.Kind.PUT_OBJECT, a, state, record, a.part, 0));
+        } else if (a.part.size() > 0) {
+            submitPart(a, record, state);
         } else {
-            a.parts.add(writer.uploadPart(a, a.parts.size() + 1, a.part.body()));
-            try {
-                writer.completeMultipartUpload(a);
-            } catch (RuntimeException e) {
-                a.parts.remove(a.parts.size() - 1); // the final part is sent again with the retried record
-                throw e;
+            a.part.close(); // the previous chunk filled the last part: complete once the parts are in
+            if (a.readyToComplete()) {
+                uploads.submit(new UploadJob(UploadJob.Kind.COMPLETE, a, state, record, null, 0));
             }
         }
+        a.part = null;
+    }
+
+    private void submitPart(ObjectAssembly a, SinkRecord record, PartitionState state) {
+        a.partsSubmitted++;
+        uploads.submit(new UploadJob(UploadJob.Kind.UPLOAD_PART, a, state, record, a.part, a.partsSubmitted));
     }
 
     private Set<String> liveUploads() {
-        Set<String> live = new HashSet<>();
+        Set<String> live = uploads.liveUploadIds();
         for (PartitionState s : partitions.values()) {
             for (ObjectAssembly a : s.open.values()) {
                 if (a.uploadId != null) {
@@ -151,13 +178,24 @@ final class ObjectAssembler {
         return live;
     }
 
-    /** Drops an object: its multipart upload aborted, its buffered part freed. */
+    /**
+     * Drops an object: its buffered part freed, its waiting retries let go, and its multipart upload
+     * aborted once its uploads in flight are over (their parts are freed as they come back).
+     */
     void discard(ObjectAssembly a) {
-        writer.abort(a);
-        try {
-            a.part.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (UploadJob j : List.copyOf(a.inFlight)) {
+            if (j.retryPending) {
+                uploads.taken(j);
+                j.release();
+            }
+        }
+        uploads.afterInFlight(a, () -> writer.abort(a));
+        if (a.part != null) {
+            try {
+                a.part.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }

@@ -7,15 +7,20 @@ import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.connect.sink.SinkRecord;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
  * One object being put together from its chunks: where it goes, its metadata, the offsets its
- * chunks span (which bound what may be committed), the part being filled, and its multipart
- * upload once it is larger than one part.
+ * chunks span (which bound what may be committed), the part being filled, its multipart upload
+ * once it is larger than one part, and its uploads in flight ({@link UploadJob}). Its fields are
+ * the task thread's alone, but {@link #settled}, which upload threads complete.
  */
 final class ObjectAssembly {
 
@@ -30,17 +35,37 @@ final class ObjectAssembly {
     final String contentType;
     /** The SSE-C key sealed to this sink, or null for an object without SSE-C. */
     final byte[] sealedSseCKey;
-    final PartBuffer part;
+    /** The part being filled; a full one goes to its upload and a new one takes its place. */
+    PartBuffer part;
     /** The segment layout the object's header names: what its length must fit. */
     final CiphertextLayout layout;
+    /** The attempt at the object its chunks belong to: a newer attempt's chunk 0 replaces it. */
+    final int attempt;
     long nextSequence = 1;
     long bytes;
     String uploadId;
-    final List<CompletedPart> parts = new ArrayList<>();
+    /** Parts uploaded, by number. */
+    final TreeMap<Integer, CompletedPart> parts = new TreeMap<>();
+    int partsSubmitted;
+    /** The last chunk's record without its ciphertext, once it came: what a failed completion reports. */
+    SinkRecord lastRecord;
+    /** Its last chunk came: it is no longer assembled, only uploaded. */
+    boolean lastChunkSeen;
+    /** Given up (refused, superseded, revoked): results of its uploads in flight are ignored. */
+    volatile boolean dropped;
+    /** Its uploads submitted and not yet seen finished by the task thread. */
+    final Set<UploadJob> inFlight = new HashSet<>();
+    /**
+     * Done when the object's final write (PutObject or CompleteMultipartUpload) succeeded or the
+     * object was dropped: the next object of the same key waits for it.
+     */
+    final CompletableFuture<Void> settled = new CompletableFuture<>();
 
     ObjectAssembly(String referenceId, ObjectIdentity identity, SinkRecord first, long now, ObjectMetadata metadata,
-                   Map<String, String> userMetadata, String contentType, byte[] sealedSseCKey, PartBuffer part) {
+                   Map<String, String> userMetadata, String contentType, byte[] sealedSseCKey, PartBuffer part,
+                   int attempt) {
         this.referenceId = referenceId;
+        this.attempt = attempt;
         this.identity = identity;
         this.firstOffset = first.kafkaOffset();
         this.firstRecord = first.newRecord(first.topic(), first.kafkaPartition(), first.keySchema(), first.key(),
@@ -78,6 +103,21 @@ final class ObjectAssembly {
                     + " bytes, which no object of segment size " + layout.segmentSize() + " has (" + e.failure() + ": "
                     + e.getMessage() + ")", e);
         }
+    }
+
+    /** The parts uploaded, in part-number order, for CompleteMultipartUpload. */
+    List<CompletedPart> completedParts() {
+        return new ArrayList<>(parts.values());
+    }
+
+    /** Whether every part submitted has been uploaded and the last chunk came: time to complete. */
+    boolean readyToComplete() {
+        return lastChunkSeen && uploadId != null && parts.size() == partsSubmitted;
+    }
+
+    /** The store key, what uploads of one key are ordered by. */
+    String storeKey() {
+        return identity.bucket() + "/" + identity.key();
     }
 
     boolean sseC() {

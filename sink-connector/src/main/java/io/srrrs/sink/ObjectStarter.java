@@ -73,7 +73,12 @@ final class ObjectStarter {
         String contentType = start.contentType() == null || start.contentType().isBlank() ? "application/octet-stream"
                 : start.contentType();
         return new ObjectAssembly(id, identity, record, now, start.metadata(), start.userMetadata(), contentType, sealed,
-                new PartBuffer(budget, config.bufferDir()));
+                newPart(), chunk.attempt());
+    }
+
+    /** An empty part buffer under the task's memory budget. */
+    PartBuffer newPart() {
+        return new PartBuffer(budget, config.bufferDir());
     }
 
     /** The bucket must be one this connector may write, the key outside the companion prefix. */

@@ -24,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.MultipartUpload;
 /**
  * Every store call the sink makes, with SSE-C headers where the object asks for them. The SSE-C
  * key is opened from its sealed form just before each call that needs it and dropped after: the
- * sink holds it no longer than one request, and never holds a DEK.
+ * sink holds it no longer than one request, and never holds a DEK. Stateless apart from the
+ * thread-safe S3 client: the upload threads of {@link Uploads} call it at once.
  */
 final class ObjectWriter {
 
@@ -49,14 +50,14 @@ final class ObjectWriter {
         return m;
     }
 
-    void putObject(ObjectAssembly a) {
+    void putObject(ObjectAssembly a, RequestBody body) {
         if (a.sseC()) {
             // The companion first: an SSE-C object is never visible without its readable metadata.
             writeCompanion(a);
         }
         try {
             call("PutObject", a, sse -> s3.putObject(b -> SseCHeaders.apply(b.bucket(a.identity.bucket())
-                    .key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType), sse), a.part.body()));
+                    .key(a.identity.key()).metadata(userMetadata(a)).contentType(a.contentType), sse), body));
         } catch (StoreException e) {
             if (a.sseC() && !e.isTransient()) {
                 deleteCompanion(a); // the object will never come: leave no companion without it
@@ -79,11 +80,11 @@ final class ObjectWriter {
         return CompletedPart.builder().partNumber(partNumber).eTag(etag).build();
     }
 
-    void completeMultipartUpload(ObjectAssembly a) {
+    /** Completes the upload from {@code parts}, in part-number order. */
+    void completeMultipartUpload(ObjectAssembly a, List<CompletedPart> parts) {
         if (a.sseC()) {
             writeCompanion(a);
         }
-        List<CompletedPart> parts = List.copyOf(a.parts);
         try {
             s3.completeMultipartUpload(b -> b.bucket(a.identity.bucket()).key(a.identity.key()).uploadId(a.uploadId)
                     .multipartUpload(m -> m.parts(parts)));

@@ -19,7 +19,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
 /**
  * The ciphertext of one part being assembled. Chunks are kept as they came (no copy) while the
  * task's {@link MemoryBudget} allows; past it the part spills to a file (ciphertext only) and
- * grows there. An upload reads it as many times as the SDK retries.
+ * grows there. Once full, the part is handed to its {@link UploadJob}, which owns it until the
+ * upload succeeded or the object is dropped: an upload (and its retries) reads it as many times as
+ * needed, and only {@link #close} gives its bytes back to the budget.
  */
 final class PartBuffer implements AutoCloseable {
 
@@ -107,8 +109,9 @@ final class PartBuffer implements AutoCloseable {
         }, length, "application/octet-stream");
     }
 
-    /** Empties the buffer for the next part. */
-    void reset() throws IOException {
+    /** Frees the bytes: the memory back to the budget, the spill file deleted. */
+    @Override
+    public void close() throws IOException {
         budget.release(inMemory);
         chunks.clear();
         inMemory = 0;
@@ -119,10 +122,5 @@ final class PartBuffer implements AutoCloseable {
             spill = null;
             spillFile = null;
         }
-    }
-
-    @Override
-    public void close() throws IOException {
-        reset();
     }
 }

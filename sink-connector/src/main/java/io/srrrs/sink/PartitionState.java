@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +19,8 @@ import java.util.Collections;
  * unfinished object" alone could split an object that finished meanwhile: after a restart its
  * tail would come without its chunk 0 and look like a gap. With the rule, every chunk read after
  * a restart belongs to an object whose chunk 0 is read too, so a chunk without its predecessor is
- * a real gap, never a redelivery.
+ * a real gap, never a redelivery. An object is finished only once the task thread saw its final
+ * write succeed ({@link #uploading} until then), however long its upload runs in the background.
  */
 final class PartitionState {
 
@@ -37,6 +39,11 @@ final class PartitionState {
 
     /** Objects being assembled, by reference id, in the order their first chunks came. */
     final LinkedHashMap<String, ObjectAssembly> open = new LinkedHashMap<>();
+    /**
+     * Objects whose last chunk came and whose final write is in flight (or waiting for a retry):
+     * unfinished until the task thread saw that write succeed.
+     */
+    final Set<ObjectAssembly> uploading = new LinkedHashSet<>();
     /** Objects dropped before their last chunk: their later chunks are ignored, their span kept. */
     private final Map<String, Span> dropped = new HashMap<>();
     /** Objects finished whose span may still hold back a commit. */
@@ -49,6 +56,16 @@ final class PartitionState {
         }
     });
     private static final int MAX_EXPIRED_REMEMBERED = 10_000;
+    /**
+     * The newest attempt whose chunk 0 came, per reference (the latest ones only): a chunk of an
+     * older attempt is superseded, whether the newer one is open, uploading or written already.
+     */
+    private final Map<String, Integer> newestAttempts = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > MAX_EXPIRED_REMEMBERED;
+        }
+    };
     /** Failures per offset, for bounded retries. */
     private final Map<Long, Integer> failures = new HashMap<>();
     /** Store failures per offset in a row while the store answered other requests. */
@@ -73,6 +90,17 @@ final class PartitionState {
             dropped.remove(referenceId);
             finished.add(s);
         }
+    }
+
+    /** Whether a newer attempt at the reference than {@code attempt} has started here. */
+    boolean superseded(String referenceId, int attempt) {
+        Integer newest = newestAttempts.get(referenceId);
+        return newest != null && attempt < newest;
+    }
+
+    /** A chunk 0 of {@code attempt} started the reference's object. */
+    void started(String referenceId, int attempt) {
+        newestAttempts.merge(referenceId, attempt, Math::max);
     }
 
     /** Chunk 0 of a dropped object came again: a new attempt at it, assembled from scratch. */
@@ -115,6 +143,9 @@ final class PartitionState {
     long safeOffset(long consumed) {
         long safe = consumed;
         for (ObjectAssembly a : open.values()) {
+            safe = Math.min(safe, a.firstOffset);
+        }
+        for (ObjectAssembly a : uploading) {
             safe = Math.min(safe, a.firstOffset);
         }
         for (Span s : dropped.values()) {
@@ -162,6 +193,7 @@ final class PartitionState {
 
     private boolean stale(Span s, long now, long timeoutMillis) {
         // Only when the partition delivered newer records since: a paused or idle partition is no evidence.
-        return now - s.touchedAtMillis > timeoutMillis && lastApplied > s.last && lastAppliedAtMillis > s.touchedAtMillis;
+        // (At or after its touch: with uploads in the background a later record may be applied in the same ms.)
+        return now - s.touchedAtMillis > timeoutMillis && lastApplied > s.last && lastAppliedAtMillis >= s.touchedAtMillis;
     }
 }

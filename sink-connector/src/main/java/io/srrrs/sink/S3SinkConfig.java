@@ -48,6 +48,7 @@ public final class S3SinkConfig extends AbstractConfig {
     public static final String SSE_C_PRIVATE_KEY_FILE = "srrrs.sse-c.private.key.file";
     public static final String ASSEMBLY_TIMEOUT = "srrrs.assembly.timeout.ms";
     public static final String RECORD_MAX_ATTEMPTS = "srrrs.record.max.attempts";
+    public static final String UPLOAD_CONCURRENCY = "s3.upload.concurrency";
 
     static final int MIN_PART_SIZE = 5 * 1024 * 1024;
 
@@ -99,7 +100,13 @@ public final class S3SinkConfig extends AbstractConfig {
                     "Attempts at a chunk whose handling fails for an unforeseen reason before it is refused as "
                             + "PROCESSING_FAILED. A store outage is retried until the store is back; a 5xx or timeout that "
                             + "keeps coming for one object while the store answers a HeadBucket this many times in a row is "
-                            + "that object's (STORE_REFUSED), not an outage.");
+                            + "that object's (STORE_REFUSED), not an outage.")
+            .define(UPLOAD_CONCURRENCY, Type.INT, 8, Range.between(1, 64), Importance.MEDIUM,
+                    "Store uploads (PutObject or UploadPart) a task keeps in flight at once while it goes on "
+                            + "assembling the next objects; put() waits only when this many are. An object still counts "
+                            + "as unfinished for the committed offset until its upload succeeded, and two objects of "
+                            + "the same key still reach the store in partition order. Parts in flight count against "
+                            + "srrrs.buffer.memory.bytes. The store client's connection pool is sized to match.");
 
     public S3SinkConfig(Map<String, String> props) {
         super(DEFINITION, props);

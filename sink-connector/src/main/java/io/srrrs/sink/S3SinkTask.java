@@ -11,10 +11,9 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.errors.RetriableException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
 import org.apache.kafka.connect.sink.SinkRecord;
@@ -30,6 +29,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <ul>
  *   <li>an object becomes visible only when its last chunk is written: one PutObject for an
  *       object of one part, else CompleteMultipartUpload;
+ *   <li>uploads run in the background, {@code s3.upload.concurrency} at most ({@link Uploads});
+ *       {@code put()} goes on with the next records meanwhile, and an object counts as finished
+ *       only once this thread saw its final write succeed ({@link UploadSettler}); two objects
+ *       of one key reach the store in partition order;
  *   <li>{@link #preCommit} lets Connect commit a partition only at an offset that splits no object
  *       ({@link PartitionState}), so after a crash every object is assembled again from its start,
  *       and objects finished meanwhile are written again with the same bytes to the same key;
@@ -51,12 +54,20 @@ public final class S3SinkTask extends SinkTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3SinkTask.class);
 
+    /** How long {@link #close} and {@link #stop} wait for uploads in flight before they abort what is left. */
+    static final long CLOSE_WAIT_MILLIS = 30_000;
+
     private S3SinkConfig config;
     private S3Client s3;
     private ObjectWriter writer;
     private ObjectAssembler assembler;
-    private ErrantRecordReporter reporter;
+    private Uploads uploads;
+    private UploadSettler settler;
+    private Refusals refusals;
+    private MemoryBudget budget;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
+    /** Wraps the store client (tests: a store that blocks or fails on cue); the identity otherwise. */
+    UnaryOperator<S3Client> storeClientWrapper = UnaryOperator.identity();
 
     @Override
     public String version() {
@@ -67,17 +78,23 @@ public final class S3SinkTask extends SinkTask {
     public void start(Map<String, String> props) {
         config = new S3SinkConfig(props);
         StoreConfig store = config.store();
-        s3 = StoreClients.s3(store);
+        int concurrency = config.getInt(S3SinkConfig.UPLOAD_CONCURRENCY);
+        // A connection for each upload in flight, and for the task thread's own requests.
+        s3 = storeClientWrapper.apply(StoreClients.s3(store, concurrency + 2));
         writer = new ObjectWriter(s3, store, config.sseCPrivateKey());
         BucketAllowList buckets = config.buckets();
-        ObjectStarter starter = new ObjectStarter(config, buckets,
-                new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY)));
-        assembler = new ObjectAssembler(writer, starter, config.partSize(), partitions);
+        budget = new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY));
+        ObjectStarter starter = new ObjectStarter(config, buckets, budget);
+        uploads = new Uploads(writer, concurrency);
+        assembler = new ObjectAssembler(writer, starter, uploads, config.partSize(), partitions);
+        ErrantRecordReporter reporter;
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
             reporter = null;
         }
+        refusals = new Refusals(writer, assembler, reporter, config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS));
+        settler = new UploadSettler(uploads, refusals, context, config);
         Instant cutoff = Instant.now().minusMillis(config.getLong(S3SinkConfig.ABANDONED_AGE));
         for (String bucket : buckets.exactNames()) {
             int n = writer.abortAbandoned(bucket, cutoff);
@@ -85,7 +102,7 @@ public final class S3SinkTask extends SinkTask {
                 LOG.info("aborted {} abandoned multipart uploads in {}", n, bucket);
             }
         }
-        LOG.info("S3 sink task started: {}, buckets {}", store, buckets);
+        LOG.info("S3 sink task started: {}, buckets {}, {} uploads at once", store, buckets, concurrency);
     }
 
     @Override
@@ -97,12 +114,14 @@ public final class S3SinkTask extends SinkTask {
 
     @Override
     public void put(Collection<SinkRecord> records) {
+        settler.beforePut();
         for (SinkRecord record : records) {
             TopicPartition tp = new TopicPartition(record.topic(), record.kafkaPartition());
             PartitionState state = partitions.computeIfAbsent(tp, t -> new PartitionState());
             if (record.kafkaOffset() <= state.lastApplied) {
                 continue; // redelivered after a retriable failure: already applied
             }
+            settler.awaitRoom(); // may throw, before the record is applied: its redelivery applies it once
             handle(record, state);
             state.lastApplied = record.kafkaOffset();
             state.lastAppliedAtMillis = System.currentTimeMillis();
@@ -116,7 +135,7 @@ public final class S3SinkTask extends SinkTask {
             assembler.apply(record, state);
             state.settled(record.kafkaOffset());
         } catch (StoreException e) {
-            if (e.isTransient() && !storeAnswersOthers(record, state)) {
+            if (e.isTransient() && !refusals.storeAnswersOthers(record, bucketOf(record), state)) {
                 context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF_MAX));
                 throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
             }
@@ -134,26 +153,12 @@ public final class S3SinkTask extends SinkTask {
         }
     }
 
-    /**
-     * Whether a 5xx or timeout that keeps coming for this record is the object's, not an outage:
-     * after each such failure past the first {@code srrrs.record.max.attempts}, the store is asked
-     * something cheap about the object's bucket; when it has answered that many times in a row
-     * while this object kept failing, the store is up and only this object fails (a key its
-     * backend cannot store, say), which would otherwise hold its partition for ever. In a row, so
-     * that a store coming back between a failure and the question is not mistaken for one.
-     */
-    private boolean storeAnswersOthers(SinkRecord record, PartitionState state) {
-        int max = config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS);
-        if (state.failed(record.kafkaOffset()) <= max) {
-            return false;
-        }
-        boolean answers;
+    private static String bucketOf(SinkRecord record) {
         try {
-            answers = writer.answers(ChunkRecord.of(record).bucket());
+            return ChunkRecord.of(record).bucket();
         } catch (ChunkRefusedException notAChunk) {
-            answers = false;
+            return null;
         }
-        return state.failedWhileStoreAnswered(record.kafkaOffset(), answers) >= max;
     }
 
     /** An exception nobody foresaw: retried by redelivery a bounded number of times, then refused. */
@@ -172,41 +177,8 @@ public final class S3SinkTask extends SinkTask {
                 "gave up after " + attempts + " attempts: " + what, e));
     }
 
-    /** Reports the chunk with its reason and drops its object; its later chunks are then ignored. */
     private void refuse(SinkRecord record, PartitionState state, ChunkRefusedException reason) {
-        LOG.warn("refused chunk at {}: {}", ChunkRecord.where(record), reason.getMessage());
-        try {
-            ChunkRecord chunk = ChunkRecord.of(record);
-            ObjectAssembly a = state.open.remove(chunk.referenceId());
-            long first = a == null ? record.kafkaOffset() : a.firstOffset;
-            if (a != null) {
-                assembler.discard(a);
-            }
-            if (chunk.last()) {
-                state.finish(first, record.kafkaOffset());
-            } else {
-                state.drop(chunk.referenceId(), first, record.kafkaOffset(), System.currentTimeMillis());
-            }
-        } catch (ChunkRefusedException notAChunk) {
-            // nothing to drop: the record is not a chunk at all
-        }
-        report(record, reason);
-    }
-
-    private void report(SinkRecord record, ChunkRefusedException reason) {
-        if (reporter == null) {
-            throw new ConnectException("refused chunk at " + ChunkRecord.where(record) + ": " + reason.getMessage()
-                    + " (set errors.tolerance=all and errors.deadletterqueue.topic.name to report such chunks and go on)",
-                    reason);
-        }
-        try {
-            reporter.report(record, reason).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectException("interrupted while reporting a refused chunk", e);
-        } catch (ExecutionException e) {
-            throw new ConnectException("could not report a refused chunk: " + e.getCause(), e.getCause());
-        }
+        refusals.refuse(record, state, reason);
     }
 
     /** Objects whose last chunk never came: reported by their chunk 0, so they cannot hold back commits. */
@@ -216,7 +188,7 @@ public final class S3SinkTask extends SinkTask {
         for (PartitionState state : partitions.values()) {
             for (ObjectAssembly a : state.expire(now, timeout)) {
                 assembler.discard(a);
-                report(a.firstRecord, new ChunkRefusedException(ChunkRefusedException.Reason.INCOMPLETE, a
+                refusals.report(a.firstRecord, new ChunkRefusedException(ChunkRefusedException.Reason.INCOMPLETE, a
                         + ": no chunk after chunk " + (a.nextSequence - 1) + " for " + timeout + " ms while later records"
                         + " of the partition came"));
             }
@@ -226,6 +198,7 @@ public final class S3SinkTask extends SinkTask {
     /** Commits each partition only at an offset that splits no object ({@link PartitionState}). */
     @Override
     public Map<TopicPartition, OffsetAndMetadata> preCommit(Map<TopicPartition, OffsetAndMetadata> current) {
+        settler.collect(); // an object is finished only once its upload's success was seen here
         Map<TopicPartition, OffsetAndMetadata> safe = new HashMap<>();
         for (Map.Entry<TopicPartition, OffsetAndMetadata> e : current.entrySet()) {
             PartitionState state = partitions.get(e.getKey());
@@ -237,23 +210,56 @@ public final class S3SinkTask extends SinkTask {
 
     @Override
     public void flush(Map<TopicPartition, OffsetAndMetadata> currentOffsets) {
-        // Nothing to flush: objects are written when their last chunk arrives; preCommit bounds the offsets.
+        // Nothing to flush: objects are uploaded when their last chunk arrives; preCommit bounds the offsets.
     }
 
-    /** Partitions taken away: their unfinished objects are dropped; their next owner starts them again. */
+    /**
+     * Partitions taken away: their uploads in flight are waited for (bounded), so that none lands
+     * after the next owner wrote the same key; then their unfinished objects are dropped and their
+     * multipart uploads aborted. Nothing past them was committed: the next owner writes them again.
+     */
     @Override
     public void close(Collection<TopicPartition> revoked) {
+        closeWithin(revoked, CLOSE_WAIT_MILLIS);
+    }
+
+    private void closeWithin(Collection<TopicPartition> revoked, long millis) {
+        long deadline = System.currentTimeMillis() + millis;
+        for (TopicPartition tp : revoked) {
+            PartitionState state = partitions.get(tp);
+            if (state != null) {
+                Uploads.await(uploads.of(state), Math.max(0, deadline - System.currentTimeMillis()));
+            }
+        }
         for (TopicPartition tp : revoked) {
             PartitionState state = partitions.remove(tp);
             if (state != null) {
-                state.open.values().forEach(assembler::discard);
+                List.copyOf(state.open.values()).forEach(assembler::discard);
+                List.copyOf(state.uploading).forEach(assembler::discard);
+                state.open.clear();
+                state.uploading.clear();
             }
         }
+        settler.collect(); // after the drop: no completion of a revoked object is started now
+    }
+
+    /** Waits up to {@code millis} until no upload runs, settling them; throws as put() would for a pending retry. */
+    void awaitUploads(long millis) {
+        settler.awaitIdle(millis);
+    }
+
+    /** Bytes of part buffers held in memory now, in flight included. */
+    long bufferedBytes() {
+        return budget.used();
     }
 
     @Override
     public void stop() {
-        close(List.copyOf(partitions.keySet()));
+        if (uploads != null) {
+            closeWithin(List.copyOf(partitions.keySet()), CLOSE_WAIT_MILLIS);
+            uploads.awaitAborts(CLOSE_WAIT_MILLIS);
+            uploads.shutdown(CLOSE_WAIT_MILLIS);
+        }
         if (s3 != null) {
             s3.close();
         }

@@ -57,7 +57,7 @@ abstract class CatalogueFixture extends SinkTaskFixture {
     }
 
     void put(List<SinkRecord> records) {
-        task.put(records);
+        settled(records);
     }
 
     /** The one refusal reported since {@code before}, by its reason. */

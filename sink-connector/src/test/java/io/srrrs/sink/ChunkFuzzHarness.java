@@ -212,6 +212,7 @@ final class ChunkFuzzHarness implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             try {
                 task.put(batch);
+                task.awaitUploads(60_000); // the uploads' outcomes belong to this batch, as they did when put() uploaded
                 return;
             } catch (RetriableException e) {
                 check(attempt < MAX_REDELIVERIES, "a batch still fails after " + attempt + " redeliveries: " + e);

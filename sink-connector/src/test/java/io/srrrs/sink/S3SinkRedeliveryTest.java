@@ -43,11 +43,11 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         List<SinkRecord> records = records(0, chunks("again-0", "redelivered/one.bin", plaintext));
         s3.close();
         try {
-            assertThatThrownBy(() -> task.put(records)).isInstanceOf(RetriableException.class);
+            assertThatThrownBy(() -> settled(records)).isInstanceOf(RetriableException.class);
         } finally {
             s3 = io.srrrs.embedded.EmbeddedS3.start(dir.resolve("s3"), ca, httpsPort, httpPort);
         }
-        task.put(records); // the same batch, as Connect hands it over again
+        settled(records); // the same batch, as Connect hands it over again: the upload is sent again
         assertThat(context.reported).as("a redelivered chunk 0 is not bad input").isEmpty();
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "redelivered/one.bin")).isEqualTo(plaintext);
@@ -59,9 +59,9 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
     void aChunk0ThatComesAgainMidObjectAbortsItsUploadAndStartsTheObjectAgain() throws Exception {
         byte[] plaintext = payload(7 * 1024 * 1024);
         List<EncryptedChunk> chunks = chunks("restart", "redelivered/big.bin", plaintext);
-        task.put(records(0, chunks.subList(0, chunks.size() - 1)));
+        settled(records(0, chunks.subList(0, chunks.size() - 1)));
         assertThat(openUploads("objects")).isEqualTo(1);
-        task.put(records(chunks.size() - 1, chunks)); // the whole object again, from its chunk 0
+        settled(records(chunks.size() - 1, chunks)); // the whole object again, from its chunk 0
         assertThat(context.reported).isEmpty();
         assertThat(openUploads("objects")).as("the first upload was aborted").isZero();
         try (SrrrsClient client = client()) {
@@ -78,7 +78,7 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         // a0 b0 a1 a2 c0 b1 b2: b finishes while c, opened inside b's span, is still open.
         List<SinkRecord> records = interleave(0, List.of(a.get(0), b.get(0), a.get(1), a.get(2), c.get(0), b.get(1),
                 b.get(2)));
-        task.put(records);
+        settled(records);
         long safe = preCommit(records.size()).get(TP).offset();
         assertThat(safe).as("not at c0 (inside b's span), nor at b0 (inside a's)").isZero();
 
@@ -86,7 +86,7 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         start(true);
         List<SinkRecord> all = new ArrayList<>(records);
         all.addAll(interleave(records.size(), List.of(c.get(1), c.get(2))));
-        task.put(all.subList((int) safe, all.size()));
+        settled(all.subList((int) safe, all.size()));
         assertThat(context.reported).as("no tail without its chunk 0").isEmpty();
         assertThat(exists("objects", "span/a.bin") && exists("objects", "span/b.bin") && exists("objects", "span/c.bin"))
                 .isTrue();
@@ -99,16 +99,16 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         props.put(S3SinkConfig.ASSEMBLY_TIMEOUT, "1000");
         start(true);
         List<EncryptedChunk> stuck = chunks("stuck", "stuck/x.bin", payload(2 * CHUNK));
-        task.put(records(0, stuck.subList(0, 1)));
-        task.put(records(1, chunks("after", "stuck/after.bin", payload(100))));
+        settled(records(0, stuck.subList(0, 1)));
+        settled(records(1, chunks("after", "stuck/after.bin", payload(100))));
         assertThat(preCommit(2)).as("held back while it may still complete").containsEntry(TP, new OffsetAndMetadata(0));
         Thread.sleep(1100);
-        task.put(List.of()); // Connect's empty batch while idle
+        settled(List.of()); // Connect's empty batch while idle
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error().getMessage()).startsWith("INCOMPLETE");
         assertThat(context.reported.get(0).record().kafkaOffset()).isZero();
         assertThat(preCommit(2)).containsEntry(TP, new OffsetAndMetadata(2));
-        task.put(records(2, stuck.subList(1, stuck.size()))); // its tail, should it come after all: ignored
+        settled(records(2, stuck.subList(1, stuck.size()))); // its tail, should it come after all: ignored
         assertThat(context.reported).hasSize(1);
         assertThat(exists("objects", "stuck/x.bin")).isFalse();
     }
@@ -120,14 +120,14 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         task.stop();
         props.put(S3SinkConfig.SSE_C_PRIVATE_KEY, ours.privateKeyBase64());
         start(true);
-        task.put(records(0, ChunkMaker.chunks(kms.kms(), "sealed-elsewhere", "objects", "ssec/theirs.bin", payload(1000),
+        settled(records(0, ChunkMaker.chunks(kms.kms(), "sealed-elsewhere", "objects", "ssec/theirs.bin", payload(1000),
                 SEGMENT, CHUNK, theirs.publicKeyBase64())));
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error()).isInstanceOf(ChunkRefusedException.class);
         assertThat(((ChunkRefusedException) context.reported.get(0).error()).reason())
                 .isEqualTo(ChunkRefusedException.Reason.SSE_C_KEY_INVALID);
         byte[] plaintext = payload(500);
-        task.put(records(1, chunks("plain-after", "ssec/after.bin", plaintext)));
+        settled(records(1, chunks("plain-after", "ssec/after.bin", plaintext)));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "ssec/after.bin")).isEqualTo(plaintext);
         }
@@ -141,7 +141,7 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         int retriable = 0;
         for (int i = 0; i < 10; i++) {
             try {
-                task.put(records); // as Connect redelivers it after each RetriableException
+                settled(records); // as Connect redelivers it after each RetriableException
                 break;
             } catch (RetriableException e) {
                 retriable++;
@@ -152,7 +152,7 @@ class S3SinkRedeliveryTest extends SinkTaskFixture {
         assertThat(((ChunkRefusedException) context.reported.get(0).error()).reason())
                 .isEqualTo(ChunkRefusedException.Reason.STORE_REFUSED);
         byte[] plaintext = payload(700);
-        task.put(records(1, chunks("after-stuck", "long/ok.bin", plaintext)));
+        settled(records(1, chunks("after-stuck", "long/ok.bin", plaintext)));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "long/ok.bin")).isEqualTo(plaintext);
         }

@@ -48,7 +48,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         byte[] plaintext = payload(100_000);
         List<EncryptedChunk> chunks = ChunkMaker.chunks(kms.kms(), "r1", "objects", "small/one.pdf", plaintext, SEGMENT, CHUNK, null);
         assertThat(chunks).hasSize(1);
-        task.put(records(0, chunks));
+        settled(records(0, chunks));
         HeadObjectResponse head = admin.headObject(b -> b.bucket("objects").key("small/one.pdf"));
         assertThat(head.contentType()).isEqualTo("application/pdf");
         assertThat(head.metadata()).containsKeys("srrrs-header", "srrrs-kms", "srrrs-kek-id", "srrrs-wrapped-dek",
@@ -69,12 +69,12 @@ class S3SinkTaskTest extends SinkTaskFixture {
         List<EncryptedChunk> chunks = ChunkMaker.chunks(kms.kms(), "r2", "objects", "big/thirteen.bin", plaintext, SEGMENT,
                 CHUNK, null);
         List<SinkRecord> records = records(100, chunks);
-        task.put(records.subList(0, records.size() - 1));
+        settled(records.subList(0, records.size() - 1));
         assertThat(exists("objects", "big/thirteen.bin")).as("no partial object is visible").isFalse();
         assertThat(openUploads("objects")).isEqualTo(1);
         // Only up to the object's first chunk may be committed while it is unfinished.
         assertThat(preCommit(100 + records.size() - 1)).containsEntry(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(100));
-        task.put(records.subList(records.size() - 1, records.size()));
+        settled(records.subList(records.size() - 1, records.size()));
         assertThat(exists("objects", "big/thirteen.bin")).isTrue();
         assertThat(openUploads("objects")).isZero();
         assertThat(preCommit(100 + records.size())).containsEntry(new TopicPartition(TOPIC, 0),
@@ -102,10 +102,10 @@ class S3SinkTaskTest extends SinkTaskFixture {
         mixed.addAll(cb);
         mixed.addAll(ca.subList(1, ca.size()));
         List<SinkRecord> records = records(10, mixed);
-        task.put(records.subList(0, 1 + cb.size()));
+        settled(records.subList(0, 1 + cb.size()));
         assertThat(exists("objects", "mix/b.bin")).isTrue();
         assertThat(preCommit(10 + 1 + cb.size())).containsEntry(new TopicPartition(TOPIC, 0), new OffsetAndMetadata(10));
-        task.put(records.subList(1 + cb.size(), records.size()));
+        settled(records.subList(1 + cb.size(), records.size()));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "mix/a.bin")).isEqualTo(a);
             assertThat(client.readAll("objects", "mix/b.bin")).isEqualTo(b);
@@ -118,14 +118,14 @@ class S3SinkTaskTest extends SinkTaskFixture {
                 SEGMENT, CHUNK, null);
         List<EncryptedChunk> holed = new ArrayList<>(chunks);
         holed.remove(3);
-        task.put(records(0, holed));
+        settled(records(0, holed));
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error().getMessage()).contains("expected chunk 3").contains("gap");
         assertThat(exists("objects", "gap/x.bin")).isFalse();
         assertThat(openUploads("objects")).isZero();
         // The task goes on: the next object is written.
         byte[] next = payload(1000);
-        task.put(records(100, ChunkMaker.chunks(kms.kms(), "after-gap", "objects", "gap/next.bin", next, SEGMENT, CHUNK, null)));
+        settled(records(100, ChunkMaker.chunks(kms.kms(), "after-gap", "objects", "gap/next.bin", next, SEGMENT, CHUNK, null)));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "gap/next.bin")).isEqualTo(next);
         }
@@ -138,13 +138,13 @@ class S3SinkTaskTest extends SinkTaskFixture {
         EncryptedChunk c = chunks.get(0);
         ByteBuffer header = c.getStart().getHeader();
         header.put(header.position() + 5, (byte) 2); // format version 2
-        task.put(records(0, chunks));
+        settled(records(0, chunks));
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error().getMessage()).contains("not in a format this sink knows")
                 .contains("version 2");
         assertThat(exists("objects", "format/v2.bin")).isFalse();
 
-        task.put(records(1, ChunkMaker.chunks(kms.kms(), "other", "elsewhere", "x.bin", payload(500), SEGMENT, CHUNK, null)));
+        settled(records(1, ChunkMaker.chunks(kms.kms(), "other", "elsewhere", "x.bin", payload(500), SEGMENT, CHUNK, null)));
         assertThat(context.reported).hasSize(2);
         assertThat(context.reported.get(1).error().getMessage()).contains("'elsewhere' is not in s3.bucket.name");
         assertThat(exists("elsewhere", "x.bin")).isFalse();
@@ -157,9 +157,9 @@ class S3SinkTaskTest extends SinkTaskFixture {
         List<EncryptedChunk> sent = new ArrayList<>(chunks.subList(0, chunks.size() - 2));
         sent.add(ChunkMaker.abandonMarker("gone", "objects", "gone/x.bin", sent.size()));
         List<SinkRecord> records = records(0, sent);
-        task.put(records.subList(0, records.size() - 1));
+        settled(records.subList(0, records.size() - 1));
         assertThat(openUploads("objects")).isEqualTo(1);
-        task.put(records.subList(records.size() - 1, records.size()));
+        settled(records.subList(records.size() - 1, records.size()));
         assertThat(openUploads("objects")).isZero();
         assertThat(exists("objects", "gone/x.bin")).isFalse();
         assertThat(context.reported).isEmpty();
@@ -171,7 +171,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         task.stop();
         start(false);
         List<EncryptedChunk> chunks = ChunkMaker.chunks(kms.kms(), "nope", "elsewhere", "x.bin", payload(10), SEGMENT, CHUNK, null);
-        assertThatThrownBy(() -> task.put(records(0, chunks))).isInstanceOf(ConnectException.class)
+        assertThatThrownBy(() -> settled(records(0, chunks))).isInstanceOf(ConnectException.class)
                 .hasMessageContaining("errors.tolerance=all");
     }
 
@@ -180,19 +180,19 @@ class S3SinkTaskTest extends SinkTaskFixture {
         byte[] plaintext = payload(11 * 1024 * 1024);
         List<SinkRecord> records = records(0, ChunkMaker.chunks(kms.kms(), "outage", "objects", "outage/x.bin", plaintext,
                 SEGMENT, CHUNK, null));
-        task.put(records.subList(0, 3));
+        settled(records.subList(0, 3));
         s3.close();
         try {
-            assertThatThrownBy(() -> task.put(records.subList(3, records.size()))).isInstanceOf(RetriableException.class)
+            assertThatThrownBy(() -> settled(records.subList(3, records.size()))).isInstanceOf(RetriableException.class)
                     .hasMessageContaining("store unavailable");
             assertThat(context.lastTimeout).isPositive();
-            assertThatThrownBy(() -> task.put(records.subList(3, records.size()))).isInstanceOf(RetriableException.class);
+            assertThatThrownBy(() -> settled(records.subList(3, records.size()))).isInstanceOf(RetriableException.class);
         } finally {
             s3 = EmbeddedS3.start(dir.resolve("s3"), ca, httpsPort, httpPort);
         }
         // Connect redelivers the failed batch, maybe more than once: records applied are skipped.
-        task.put(records.subList(3, records.size()));
-        task.put(records.subList(3, records.size()));
+        settled(records.subList(3, records.size()));
+        settled(records.subList(3, records.size()));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "outage/x.bin")).isEqualTo(plaintext);
         }
@@ -205,7 +205,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         props.put(S3SinkConfig.BUFFER_MEMORY, Integer.toString(CHUNK));
         start(true);
         byte[] plaintext = payload(12 * 1024 * 1024);
-        task.put(records(0, ChunkMaker.chunks(kms.kms(), "spill", "objects", "spill/x.bin", plaintext, SEGMENT, CHUNK, null)));
+        settled(records(0, ChunkMaker.chunks(kms.kms(), "spill", "objects", "spill/x.bin", plaintext, SEGMENT, CHUNK, null)));
         try (SrrrsClient client = client()) {
             assertThat(client.readAll("objects", "spill/x.bin")).isEqualTo(plaintext);
         }
@@ -219,7 +219,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         String stale = admin.createMultipartUpload(b -> b.bucket("objects").key("again/x.bin")).uploadId();
         assertThat(openUploads("objects")).isEqualTo(1);
         byte[] plaintext = payload(6 * 1024 * 1024);
-        task.put(records(0, ChunkMaker.chunks(kms.kms(), "again", "objects", "again/x.bin", plaintext, SEGMENT, CHUNK, null)));
+        settled(records(0, ChunkMaker.chunks(kms.kms(), "again", "objects", "again/x.bin", plaintext, SEGMENT, CHUNK, null)));
         assertThat(openUploads("objects")).isZero();
         assertThat(stale).isNotBlank();
         try (SrrrsClient client = client()) {
@@ -231,7 +231,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
     void partitionsTakenAwayLeaveNoUploadBehind() throws Exception {
         List<SinkRecord> records = records(0, ChunkMaker.chunks(kms.kms(), "moved", "objects", "moved/x.bin",
                 payload(9 * 1024 * 1024), SEGMENT, CHUNK, null));
-        task.put(records.subList(0, records.size() - 2));
+        settled(records.subList(0, records.size() - 2));
         assertThat(openUploads("objects")).isEqualTo(1);
         task.close(List.of(new TopicPartition(TOPIC, 0)));
         assertThat(openUploads("objects")).isZero();
@@ -244,7 +244,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         task.stop();
         props.put(S3SinkConfig.SSE_C_PRIVATE_KEY, sink.privateKeyBase64());
         start(true);
-        task.put(records(0, ChunkMaker.chunks(kms.kms(), "ssec", "objects", "ssec/x.bin", payload(1000), SEGMENT, CHUNK,
+        settled(records(0, ChunkMaker.chunks(kms.kms(), "ssec", "objects", "ssec/x.bin", payload(1000), SEGMENT, CHUNK,
                 sink.publicKeyBase64())));
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error().getMessage()).contains("does not accept SSE-C")
@@ -254,7 +254,7 @@ class S3SinkTaskTest extends SinkTaskFixture {
         task.stop();
         props.put(S3SinkConfig.STORE_URL, s3.httpEndpoint().toString());
         start(true);
-        task.put(records(1, ChunkMaker.chunks(kms.kms(), "ssec-http", "objects", "ssec/y.bin", payload(1000), SEGMENT, CHUNK,
+        settled(records(1, ChunkMaker.chunks(kms.kms(), "ssec-http", "objects", "ssec/y.bin", payload(1000), SEGMENT, CHUNK,
                 sink.publicKeyBase64())));
         assertThat(context.reported).hasSize(1);
         assertThat(context.reported.get(0).error().getMessage()).contains("refused over plain http");

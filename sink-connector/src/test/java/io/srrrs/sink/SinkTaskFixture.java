@@ -101,9 +101,13 @@ abstract class SinkTaskFixture {
         start(true);
     }
 
+    /** Wraps the task's store client: a store that blocks or fails on cue. */
+    java.util.function.UnaryOperator<S3Client> storeWrapper = java.util.function.UnaryOperator.identity();
+
     void start(boolean withReporter) {
         context = new TestSinkContext(withReporter);
         task = new S3SinkTask();
+        task.storeClientWrapper = storeWrapper;
         task.initialize(context);
         task.start(props);
         task.open(List.of(new TopicPartition(TOPIC, 0)));
@@ -112,6 +116,16 @@ abstract class SinkTaskFixture {
     @AfterEach
     void stopTask() {
         task.stop();
+    }
+
+    /**
+     * put() and then the uploads it handed over, until none runs: what a test of the store's
+     * contents after a batch needs now that uploads run in the background. Throws as the next
+     * put() would when an upload failed and waits for a retry.
+     */
+    void settled(List<SinkRecord> records) {
+        task.put(records);
+        task.awaitUploads(60_000);
     }
 
     static byte[] payload(int n) {

@@ -34,6 +34,15 @@ public final class StoreClients {
      * alone to an https endpoint (AWS's included: S3 speaks TLS 1.3).
      */
     public static S3Client s3(StoreConfig config) {
+        return s3(config, 0);
+    }
+
+    /**
+     * {@link #s3(StoreConfig)} with a connection pool of {@code maxConnections} (the SDK's default
+     * when 0): a caller that runs that many requests at once, such as the sink's concurrent
+     * uploads, must not wait for a connection.
+     */
+    public static S3Client s3(StoreConfig config, int maxConnections) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(config.region()))
                 .forcePathStyle(config.pathStyle())
@@ -52,6 +61,9 @@ public final class StoreClients {
         ApacheHttpClient.Builder http = ApacheHttpClient.builder()
                 .connectionTimeout(Duration.ofSeconds(10))
                 .socketTimeout(Duration.ofSeconds(60));
+        if (maxConnections > 0) {
+            http.maxConnections(maxConnections);
+        }
         http.socketFactory(tls13Only(Tls.pkcs12TrustManagers(config.truststore(), config.truststorePassword(),
                 "the store trust store")));
         return b.httpClient(http.build()).build();

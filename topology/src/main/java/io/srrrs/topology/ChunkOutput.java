@@ -3,7 +3,6 @@ package io.srrrs.topology;
 import io.srrrs.crypto.CiphertextChunk;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.ObjectStart;
-import io.srrrs.schemas.PayloadReference;
 
 import java.nio.ByteBuffer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,15 +12,19 @@ import org.apache.kafka.streams.processor.api.Record;
  * Where the EncryptedChunks of the reference being processed go: forwarded in order to the chunk
  * topic (keyed by bucket/key, so one object stays in one partition), counted, and, when the
  * object is given up after some were sent, closed by an abandon marker so the sink drops them.
- * One reference at a time: {@link #begin} starts the count again.
+ * One object's attempt at a time, and its counts go on across the transactions its slices are
+ * committed in; every chunk carries the attempt, so the sink can drop a superseded one (D49).
  */
 final class ChunkOutput {
 
     private final ProcessorContext<Object, Object> context;
     private final TopologyMetrics metrics;
-    private PayloadReference ref;
+    private String referenceId;
+    private String bucket;
+    private String key;
     private String recordKey;
     private long timestamp;
+    private int attempt;
     private long sent;
     private long ciphertextBytes;
 
@@ -30,19 +33,16 @@ final class ChunkOutput {
         this.metrics = metrics;
     }
 
-    /** Forgets the last reference's chunks: none of this attempt's are in the transaction yet. */
-    void reset() {
-        ref = null;
-        sent = 0;
-        ciphertextBytes = 0;
-    }
-
-    /** The chunks of {@code reference}'s object come next, stamped {@code timestamp}. */
-    void begin(PayloadReference reference, long timestamp) {
-        reset();
-        this.ref = reference;
-        this.recordKey = reference.getBucket() + "/" + reference.getKey();
-        this.timestamp = timestamp;
+    /** The chunks of the object {@code stored} names come next, under its attempt, stamped with its timestamp. */
+    void begin(InProgressRecord stored, String id) {
+        this.referenceId = id;
+        this.bucket = stored.bucket();
+        this.key = stored.key();
+        this.recordKey = stored.target();
+        this.timestamp = stored.timestamp();
+        this.attempt = stored.attempt();
+        this.sent = 0;
+        this.ciphertextBytes = 0;
     }
 
     /**
@@ -52,7 +52,7 @@ final class ChunkOutput {
      */
     void forward(CiphertextChunk chunk, ObjectStart start, long plaintextLength) {
         EncryptedChunk value = EncryptedChunk.newBuilder()
-                .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
+                .setReferenceId(referenceId).setBucket(bucket).setKey(key).setAttempt(attempt)
                 .setSequence(chunk.sequence()).setLast(chunk.last()).setAborted(false)
                 .setStart(chunk.sequence() == 0 ? start : null)
                 .setCiphertext(ByteBuffer.wrap(chunk.bytes()))
@@ -64,7 +64,7 @@ final class ChunkOutput {
         ciphertextBytes += chunk.bytes().length;
     }
 
-    /** Chunks forwarded for the current reference (in this attempt). */
+    /** Chunks forwarded of this attempt (in this and earlier transactions). */
     long sent() {
         return sent;
     }
@@ -74,13 +74,16 @@ final class ChunkOutput {
         return ciphertextBytes;
     }
 
-    /** Tells the sink to drop what it got of the object the topology gave up on; nothing if it got nothing. */
+    /**
+     * Tells the sink to drop what it got of the object the topology gave up on; nothing if it got
+     * nothing: no chunk of this attempt, and no earlier attempt (whose chunks may be committed).
+     */
     void abandon() {
-        if (sent == 0) {
+        if (sent == 0 && attempt == 0) {
             return;
         }
         EncryptedChunk marker = EncryptedChunk.newBuilder()
-                .setReferenceId(ref.getId()).setBucket(ref.getBucket()).setKey(ref.getKey())
+                .setReferenceId(referenceId).setBucket(bucket).setKey(key).setAttempt(attempt)
                 .setSequence(sent).setLast(true).setAborted(true).setStart(null)
                 .setCiphertext(ByteBuffer.allocate(0)).build();
         context.forward(new Record<Object, Object>(recordKey, marker, timestamp), EncryptionTopology.CHUNK_SINK);

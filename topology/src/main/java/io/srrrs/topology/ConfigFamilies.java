@@ -71,11 +71,15 @@ final class ConfigFamilies {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "srrrs-encryptor");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // One object is one process() call and one transaction; a 5 GiB payload takes minutes.
+        // A slice of an object is one transaction (D49), but the rest of an object finished at once
+        // (a new version of its key arrived) is one too, and its source has srrrs.source.deadline.ms.
         p.put(StreamsConfig.producerPrefix("transaction.timeout.ms"), "600000");
         p.put(StreamsConfig.producerPrefix("max.request.size"), "1048576");
         p.put(StreamsConfig.consumerPrefix("max.poll.interval.ms"), "900000");
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), "100");
+        // With the input idle, each loop of a stream thread blocks in poll() this long before its
+        // punctuations: the gap between two slices of an object in progress (default 100 ms).
+        p.put(StreamsConfig.POLL_MS_CONFIG, "10");
         // A warm copy of each task's store of seen ids on another instance: after a kill -9 the task
         // moves there without restoring its changelog first (issue 9: recovery within a minute).
         p.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, "1");

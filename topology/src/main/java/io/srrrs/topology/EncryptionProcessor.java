@@ -1,28 +1,13 @@
 package io.srrrs.topology;
 
-import io.srrrs.crypto.CiphertextChunk;
-import io.srrrs.crypto.Digests;
-import io.srrrs.crypto.MetadataTooLargeException;
-import io.srrrs.crypto.ObjectMetadata;
-import io.srrrs.crypto.SseCKeySealer;
-import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.KekId;
-import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.MalformedRecordException;
 import io.srrrs.serdes.UnknownSchemaException;
-import io.srrrs.serdes.chunk.ObjectStartFields;
-import io.srrrs.topology.source.OpenedPayload;
-import io.srrrs.topology.source.SourceDeadlineExceededException;
-import io.srrrs.topology.source.SourceTooLargeException;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Arrays;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -42,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * The heart of the pipeline: one PayloadReference in, its object's EncryptedChunks out, all in
  * the same Kafka transaction as the input offset (exactly_once_v2), or the reference to the DLQ.
  *
- * <p>Three outcomes per reference:
+ * <p>An object whose ciphertext exceeds {@code srrrs.transaction.slice.bytes} forwards its first
+ * slice here and goes on in later transactions ({@link ObjectSlices}, D49); what follows is about
+ * this call, the first slice. Three outcomes per reference:
  * <ul>
  *   <li>encrypted: chunks 0..n forwarded to the chunk topic, the id remembered against duplicates;
  *   <li>bad input ({@link BadReferenceException}): a {@link RejectedReference} to the DLQ, and, when
@@ -57,19 +44,25 @@ import org.slf4j.LoggerFactory;
 final class EncryptionProcessor implements Processor<byte[], byte[], Object, Object> {
 
     private static final Logger LOG = LoggerFactory.getLogger(EncryptionProcessor.class);
+    /** How often the next slice of an object in progress is forwarded (and committed), at most. */
+    static final Duration SLICE_PUNCTUATION = Duration.ofMillis(5);
+    private static final String INLINE = "inline";
 
     private final EncryptionTopology.Dependencies deps;
     private final RecordAttempts attempts;
+    private final ObjectOpener opener;
     private ProcessorContext<Object, Object> context;
     private DeadLetters deadLetters;
-    /** The current reference's chunks: none forwarded in this attempt means it can be retried in place. */
-    private ChunkOutput chunks;
+    /** The current reference's chunks, or null: none forwarded in this attempt means it can be retried in place. */
+    private ChunkOutput current;
     private KeyValueStore<String, Long> seenIds;
     private TopologyMetrics metrics;
+    private ObjectSlices slices;
 
     EncryptionProcessor(EncryptionTopology.Dependencies deps) {
         this.deps = deps;
         this.attempts = deps.attempts();
+        this.opener = new ObjectOpener(deps);
     }
 
     @Override
@@ -79,8 +72,11 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         this.metrics = new TopologyMetrics(context.metrics(), Thread.currentThread().getName(),
                 deps.kmsCalls(), deps.dekCacheHits());
         this.deadLetters = new DeadLetters(context, metrics);
-        this.chunks = new ChunkOutput(context, metrics);
+        this.slices = new ObjectSlices(context, deps, opener, deadLetters, seenIds,
+                new ObjectsInProgress(context.getStateStore(EncryptionTopology.OBJECTS_IN_PROGRESS_STORE)), metrics);
         context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldIds);
+        // No forwarding in init(): objects a restored task had in progress start again in the first punctuation.
+        context.schedule(SLICE_PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, slices::punctuate);
     }
 
     @Override
@@ -95,7 +91,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         long started = System.nanoTime();
         while (true) {
-            chunks.reset();
+            current = null;
             try {
                 handle(record, meta);
                 attempts.settled(attemptKey);
@@ -104,7 +100,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
                 throw e; // Kafka Streams' own business: the task is no longer ours or must restore
             } catch (TransientFailureException | RuntimeException e) {
                 RecordAttempts.Failure failure = attempts.failed(attemptKey, e);
-                boolean retryHere = chunks.sent() == 0; // nothing of this record is in the transaction yet
+                boolean retryHere = current == null || current.sent() == 0; // nothing of this record is in the transaction yet
                 if (attempts.exhausted(failure) && retryHere) {
                     giveUp(record, meta, attemptKey, failure);
                     return;
@@ -166,19 +162,16 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             return;
         }
         try {
-            ReferenceValidator.Valid valid = deps.validator().validate(ref);
-            PolicyRule rule = deps.referencePolicy().check(valid, meta.topic());
-            if (deps.sseCSinkPublicKey() == null && ref.getSseC()) {
-                throw new BadReferenceException(RejectReason.SSE_C_NOT_AVAILABLE,
-                        "the reference asks for SSE-C, which this topology is not configured for");
-            }
-            if (seenIds.get(ref.getId()) != null) {
+            ObjectOpener.Checked checked = opener.check(ref, meta.topic());
+            if (seenIds.get(ref.getId()) != null || slices.inProgress(ref.getId())) {
                 throw new BadReferenceException(RejectReason.DUPLICATE_ID, "reference id '" + Sanitizer.text(ref.getId())
                         + "' was already processed");
             }
-            KekId kek = resolveKek(valid, meta.topic(), rule);
-            encrypt(valid, kek, record);
-            seenIds.put(ref.getId(), context.currentSystemTimeMs());
+            KekId kek = opener.resolveKek(checked, meta.topic());
+            InProgressRecord stored = new InProgressRecord(0, ref.getBucket(), ref.getKey(), meta.topic(),
+                    meta.partition(), meta.offset(), record.timestamp(), record.value());
+            slices.makeRoomFor(stored.target());
+            encrypt(checked.valid(), kek, stored);
         } catch (BadReferenceException e) {
             deadLetters.send(record, meta, ref, e);
         } finally {
@@ -186,86 +179,43 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
     }
 
-    /** The KEK the reference is encrypted under, once it is known to be allowed (before any DEK is asked for). */
-    private KekId resolveKek(ReferenceValidator.Valid valid, String topic, PolicyRule rule)
+    /**
+     * Opens the object and forwards its first slice: all of it when it fits in one, else the
+     * object goes on in later transactions ({@link ObjectSlices}). A failure here is handled as
+     * when an object was one transaction: nothing of this attempt is committed yet.
+     */
+    private void encrypt(ReferenceValidator.Valid valid, KekId kek, InProgressRecord stored)
             throws BadReferenceException, TransientFailureException {
-        String alias = deps.kekPolicy().aliasFor(valid.reference(), valid.context(), topic);
-        KekId kek = KmsCalls.call(() -> deps.kms().resolve(alias), alias);
-        KmsCalls.call(() -> { // resolving an alias entry of the allow-list may fail too
-            deps.kekPolicy().check(kek, deps.kms(), rule, rule == null ? null : deps.referencePolicy().describe(rule));
-            return kek;
-        }, kek.value());
-        return kek;
-    }
-
-    private void encrypt(ReferenceValidator.Valid valid, KekId kek, Record<byte[], byte[]> record)
-            throws BadReferenceException, TransientFailureException {
-        long started = System.nanoTime();
-        DataKeyPair dek = KmsCalls.call(() -> deps.kms().generateDataKey(kek, valid.context()), kek.value());
-        chunks.begin(valid.reference(), record.timestamp());
-        try (DataKeyPair closing = dek; OpenedPayload payload = deps.sources().open(valid)) {
-            seal(valid, closing, payload, started);
+        ObjectInProgress object = new ObjectInProgress(valid.reference().getId(), stored, 0);
+        ChunkOutput chunks = new ChunkOutput(context, metrics);
+        current = chunks;
+        object.opened(opener.open(valid, kek, stored, chunks));
+        // The store repeats the reference, and an inline one carries its plaintext, which must never
+        // reach the store's changelog; the input topic's max.message.bytes bounds it to one transaction anyway.
+        long slice = INLINE.equals(valid.scheme()) ? Long.MAX_VALUE : deps.sliceBytes();
+        boolean last;
+        try {
+            last = object.forwardSlice(slice);
         } catch (BadReferenceException e) {
             chunks.abandon();
+            object.close();
             throw e;
-        } catch (SourceTooLargeException e) {
-            chunks.abandon();
-            throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, e.getMessage());
-        } catch (SourceDeadlineExceededException e) {
-            chunks.abandon();
-            throw new BadReferenceException(RejectReason.SOURCE_FAILED, e.getMessage());
         } catch (IOException e) {
+            BadReferenceException bad = ObjectInProgress.badInputOrNull(e);
+            if (bad != null) {
+                chunks.abandon();
+            }
+            object.close();
+            if (bad != null) {
+                throw bad;
+            }
             // A network failure mid-payload: the whole transaction aborts, nothing partial is seen.
             throw new TransientFailureException("reading the payload failed: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            object.close();
+            throw e;
         }
-    }
-
-    /** Seals the payload and forwards its chunks; its SHA-256, if the reference names one, is checked before the last. */
-    private void seal(ReferenceValidator.Valid valid, DataKeyPair dek, OpenedPayload payload, long started)
-            throws BadReferenceException, IOException {
-        PayloadReference ref = valid.reference();
-        MessageDigest sha256 = ref.getExpectedSha256() == null ? null : Digests.sha256();
-        InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
-        try (ObjectCipher.Sealing sealing = deps.cipher().seal(dek, valid.identity(), valid.context(), plaintext,
-                payload.declaredLength(), deps.segmentSize(), deps.chunkMaxBytes())) {
-            dek.close(); // the object's keys are derived; the DEK copy is not needed any more
-            ObjectStart start = objectStart(valid, sealing, dek);
-            for (CiphertextChunk chunk = sealing.next(); chunk != null; chunk = sealing.next()) {
-                if (chunk.last() && sha256 != null
-                        && !MessageDigest.isEqual(sha256.digest(), ref.getExpectedSha256().bytes())) {
-                    throw new BadReferenceException(RejectReason.HASH_MISMATCH,
-                            "the payload's SHA-256 is not the expectedSha256 of the reference");
-                }
-                chunks.forward(chunk, start, sealing.plaintextLength());
-            }
-            metrics.processed(sealing.plaintextLength(), chunks.ciphertextBytes(), chunks.sent(),
-                    (System.nanoTime() - started) / 1_000_000);
-        }
-    }
-
-    /** Chunk 0's object start: the object's metadata, checked to fit S3 with the reference's own. */
-    private ObjectStart objectStart(ReferenceValidator.Valid valid, ObjectCipher.Sealing sealing, DataKeyPair dek)
-            throws BadReferenceException {
-        PayloadReference ref = valid.reference();
-        ObjectMetadata metadata;
-        try {
-            metadata = new ObjectMetadata(sealing.header(), dek.wrapped(), valid.context(), ref.getSseC());
-            metadata.requireFitsWith(ref.getUserMetadata());
-        } catch (MetadataTooLargeException e) {
-            throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, e.getMessage());
-        }
-        byte[] sealedSseCKey = ref.getSseC() ? sealedSseCKey(sealing, valid) : null;
-        return new ObjectStartFields(metadata, ref.getContentType(), ref.getUserMetadata(), sealedSseCKey).toAvro();
-    }
-
-    /** The object's SSE-C key sealed to the sink's public key; the key itself is zeroed. */
-    private byte[] sealedSseCKey(ObjectCipher.Sealing sealing, ReferenceValidator.Valid valid) {
-        byte[] key = sealing.sseCKey();
-        try {
-            return SseCKeySealer.seal(deps.sseCSinkPublicKey(), key, valid.identity());
-        } finally {
-            Arrays.fill(key, (byte) 0);
-        }
+        slices.firstSliceForwarded(object, last);
     }
 
     private void forgetOldIds(long now) {
@@ -290,6 +240,9 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
 
     @Override
     public void close() {
+        if (slices != null) {
+            slices.close();
+        }
         if (metrics != null) {
             metrics.close();
         }

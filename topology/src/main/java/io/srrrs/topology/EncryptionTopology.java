@@ -18,8 +18,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The topology: input topic (raw bytes, decoded by the processor so that undecodable records
- * reach the DLQ too) → {@link EncryptionProcessor} (with the store of seen ids) → chunk topic
- * and DLQ topic.
+ * reach the DLQ too) → {@link EncryptionProcessor} (with the stores of seen ids and of objects in
+ * progress, both changelogged) → chunk topic and DLQ topic.
  */
 public final class EncryptionTopology {
 
@@ -28,6 +28,8 @@ public final class EncryptionTopology {
     static final String CHUNK_SINK = "ciphertext-chunks";
     static final String DLQ_SINK = "dead-letters";
     public static final String SEEN_IDS_STORE = "srrrs-seen-reference-ids";
+    /** Objects committed over several transactions that are not finished yet (D49): id to {@link InProgressRecord}. */
+    public static final String OBJECTS_IN_PROGRESS_STORE = "srrrs-objects-in-progress";
 
     private EncryptionTopology() {
     }
@@ -35,6 +37,7 @@ public final class EncryptionTopology {
     /**
      * Everything the processor needs, built once per application.
      *
+     * @param sliceBytes        ciphertext bytes an object puts in one transaction before it goes on in the next
      * @param sseCSinkPublicKey the sink's public key for sealing SSE-C keys, or null: no SSE-C
      */
     public record Dependencies(
@@ -47,6 +50,7 @@ public final class EncryptionTopology {
             ObjectCipher cipher,
             int segmentSize,
             int chunkMaxBytes,
+            long sliceBytes,
             long dedupRetentionMillis,
             RecordAttempts attempts,
             String sseCSinkPublicKey,
@@ -65,6 +69,8 @@ public final class EncryptionTopology {
         t.addProcessor(PROCESSOR, () -> new EncryptionProcessor(deps), SOURCE);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SEEN_IDS_STORE),
                 Serdes.String(), Serdes.Long()), PROCESSOR);
+        t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OBJECTS_IN_PROGRESS_STORE),
+                Serdes.String(), Serdes.ByteArray()), PROCESSOR);
         t.addSink(CHUNK_SINK, config.getString(TopologyConfig.OUTPUT_TOPIC), new StringSerializer(), chunks, PROCESSOR);
         t.addSink(DLQ_SINK, config.getString(TopologyConfig.DLQ_TOPIC), new StringSerializer(), rejects, PROCESSOR);
         return t;

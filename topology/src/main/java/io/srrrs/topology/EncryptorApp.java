@@ -116,6 +116,7 @@ public final class EncryptorApp implements AutoCloseable {
                 cipher,
                 config.getInt(TopologyConfig.SEGMENT_SIZE),
                 config.getInt(TopologyConfig.CHUNK_MAX_BYTES),
+                config.getLong(TopologyConfig.SLICE_BYTES),
                 config.getLong(TopologyConfig.DEDUP_RETENTION),
                 new RecordAttempts(config.getInt(TopologyConfig.TRANSIENT_MAX_ATTEMPTS),
                         config.getLong(TopologyConfig.TRANSIENT_BACKOFF), config.getLong(TopologyConfig.TRANSIENT_BACKOFF_MAX),

@@ -39,11 +39,14 @@ record RecordAttempts(int maxAttempts, long initialBackoffMillis, long maxBackof
 
     /** Counts one more failure of {@code record}. */
     Failure failed(String record, Throwable e) {
+        Failure one = describe(1, e);
+        return failures.merge(record, one, (old, now) -> new Failure(old.attempts() + 1, one.errorClass(), one.message()));
+    }
+
+    /** {@code e} fit to show, as the {@code attempts}-th failure (the cause of a transient failure names the class). */
+    static Failure describe(int attempts, Throwable e) {
         Throwable shown = e.getCause() != null && e instanceof TransientFailureException ? e.getCause() : e;
-        String errorClass = shown.getClass().getSimpleName();
-        String message = Sanitizer.text(e.getMessage());
-        return failures.merge(record, new Failure(1, errorClass, message),
-                (old, now) -> new Failure(old.attempts() + 1, errorClass, message));
+        return new Failure(attempts, shown.getClass().getSimpleName(), Sanitizer.text(e.getMessage()));
     }
 
     void settled(String record) {

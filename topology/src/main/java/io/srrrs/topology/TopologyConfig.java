@@ -47,6 +47,7 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String TOPICS_REPLICATION = "srrrs.topics.replication.factor";
     public static final String SEGMENT_SIZE = "srrrs.segment.size";
     public static final String CHUNK_MAX_BYTES = "srrrs.chunk.max.bytes";
+    public static final String SLICE_BYTES = "srrrs.transaction.slice.bytes";
     public static final String SOURCE_MAX_BYTES = "srrrs.source.max.bytes";
     public static final String SOURCE_DEADLINE = "srrrs.source.deadline.ms";
     public static final String FILE_ROOTS = "srrrs.source.file.allowed.roots";
@@ -117,6 +118,13 @@ public final class TopologyConfig extends AbstractConfig {
         def.define(CHUNK_MAX_BYTES, Type.INT, 768 * 1024, Range.between(8192, 16 * 1024 * 1024), Importance.MEDIUM,
                 "Upper bound of the ciphertext in one EncryptedChunk record; keep it below the output topic's "
                         + "max.message.bytes (default 1 MiB) with room for the record's other fields.");
+        def.define(SLICE_BYTES, Type.LONG, 32L * 1024 * 1024, Range.atLeast(1), Importance.MEDIUM,
+                "Ciphertext bytes of one object in one Kafka transaction. A larger object is committed in slices, "
+                        + "one transaction each, so the sink (read_committed) starts uploading it while the rest is "
+                        + "encrypted and its size is not bounded by what one transaction can hold; after a crash it "
+                        + "is encrypted again from the start under a new attempt, which the sink prefers. Smaller "
+                        + "objects, and inline payloads, stay in one transaction. 32 MiB is under a second of encryption (how long an open "
+                        + "transaction holds back read_committed readers of its partition) at one commit per 32 MiB.");
     }
 
     /** What every payload is held to, whatever its source, and the file: roots. */
@@ -124,12 +132,16 @@ public final class TopologyConfig extends AbstractConfig {
         def.define(SOURCE_MAX_BYTES, Type.LONG, 5L * 1024 * 1024 * 1024, Range.atLeast(0), Importance.MEDIUM,
                 "Largest payload accepted from any source; larger ones go to the DLQ as SOURCE_TOO_LARGE.");
         def.define(SOURCE_DEADLINE, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM,
-                "Total time one payload may take, for every source type: connecting, redirects, the response "
-                        + "headers and the whole body. A slower source goes to the DLQ as SOURCE_FAILED. Checked at "
+                "Time the reading of a payload may take within one transaction, for every source type: connecting, "
+                        + "redirects, the response headers and the body of one slice (srrrs.transaction.slice.bytes; "
+                        + "a smaller payload: all of it). A larger object's deadline starts anew for each slice and "
+                        + "stops in between, so its whole read is not bounded by it; only an object finished at once "
+                        + "(a new reference for its bucket/key came, or the task holds too many in progress) reads "
+                        + "its whole rest within one. A slower source goes to the DLQ as SOURCE_FAILED. Checked at "
                         + "start: srrrs.source.deadline.ms + commit.interval.ms + 60000 must not exceed the producer's "
                         + "transaction.timeout.ms (600000 here by default) nor max.poll.interval.ms, so a slow "
-                        + "source never outlives its transaction. At the default, a source of srrrs.source.max.bytes "
-                        + "(5 GiB) must deliver about 18 MB/s.");
+                        + "source never outlives its transaction. At the default, a slice of 32 MiB must arrive at "
+                        + "about 110 KB/s.");
         def.define(FILE_ROOTS, Type.LIST, "", Importance.MEDIUM,
                 "Directories file: references may read from. Opened from the root one component at a time, "
                         + "following no symbolic link: '..', '.', empty components and any link are refused. Empty "

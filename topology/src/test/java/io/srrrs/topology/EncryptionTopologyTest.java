@@ -181,7 +181,7 @@ class EncryptionTopologyTest {
         deps = new EncryptionTopology.Dependencies(deps.deserializer(), deps.validator(), deps.kekPolicy(),
                 deps.referencePolicy(),
                 kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
-                deps.chunkMaxBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40, inPlaceBudgetMillis),
+                deps.chunkMaxBytes(), deps.sliceBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40, inPlaceBudgetMillis),
                 deps.sseCSinkPublicKey(), deps.kmsCalls(), deps.dekCacheHits());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(EncryptionTopology.build(config, deps, registry), props);

@@ -30,9 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Exactly once across a crash: the topology runs as its own JVM (EncryptorApp's main), is killed
- * with SIGKILL while it is in the middle of a 200 MB object, and is started again. Read
- * read_committed, the chunk topic then holds every object exactly once and complete, although
- * the log also holds the killed attempt's chunks (read_uncommitted sees them).
+ * with SIGKILL while it is in the middle of a 200 MB object, after some of its slices were
+ * committed (D49), and is started again. The restarted topology encrypts that object again from
+ * chunk 0 under attempt 1; a read_committed reader that keeps, as the sink does, only the newest
+ * attempt of each reference then has every object exactly once and complete, although the log
+ * also holds attempt 0's committed slices and the killed transaction's chunks.
  */
 class ExactlyOnceIT {
 
@@ -71,7 +73,8 @@ class ExactlyOnceIT {
 
         Process first = startTopology(config, log);
         int bigChunksBeforeKill;
-        try (KafkaConsumer<String, EncryptedChunk> watcher = stack.chunkConsumer("eos-watch", false)) {
+        // read_committed: the kill comes once some of the big object's slices are committed.
+        try (KafkaConsumer<String, EncryptedChunk> watcher = stack.chunkConsumer("eos-watch", true)) {
             watcher.subscribe(List.of(prefix + "-chunks"));
             List<ConsumerRecord<String, EncryptedChunk>> seen = TopologyItEnvironment.pollUntil(watcher, Duration.ofSeconds(120),
                     all -> all.stream().filter(r -> r.value().getReferenceId().equals("eos-1")).count() >= 4);
@@ -88,6 +91,7 @@ class ExactlyOnceIT {
         Process second = startTopology(config, log);
         try {
             Map<String, Long> nextSequence = new HashMap<>();
+            Map<String, Integer> attempts = new HashMap<>();
             Map<String, EncryptedChunk> lasts = new HashMap<>();
             Map<String, ObjectStart> starts = new HashMap<>();
             Map<String, Path> bodies = new HashMap<>();
@@ -100,6 +104,14 @@ class ExactlyOnceIT {
                         EncryptedChunk c = r.value();
                         String id = c.getReferenceId();
                         assertThat(lasts).as("nothing of %s after its last chunk", id).doesNotContainKey(id);
+                        int attempt = attempts.getOrDefault(id, 0);
+                        assertThat(c.getAttempt()).as("%s: attempts only go up", id).isGreaterThanOrEqualTo(attempt);
+                        if (c.getAttempt() > attempt) { // a newer attempt supersedes what came before: start again
+                            assertThat(c.getSequence()).as("%s: a new attempt starts at chunk 0", id).isZero();
+                            attempts.put(id, c.getAttempt());
+                            nextSequence.remove(id);
+                            Files.deleteIfExists(dir.resolve(id + ".ct"));
+                        }
                         assertThat(c.getSequence()).as("%s: every chunk once, in order", id)
                                 .isEqualTo(nextSequence.getOrDefault(id, 0L));
                         nextSequence.put(id, c.getSequence() + 1);
@@ -119,6 +131,7 @@ class ExactlyOnceIT {
                 assertThat(consumer.poll(Duration.ofSeconds(3))).isEmpty();
             }
             assertThat(lasts.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
+            assertThat(lasts.get("eos-1").getAttempt()).as("the big object was started again after the kill").isEqualTo(1);
             try (DecoratedKms kms = KmsConfig.stack(TopologyConfig.of(settings).kmsConfig())) {
                 for (Map.Entry<String, byte[]> e : expected.entrySet()) {
                     assertThat(lasts.get(e.getKey()).getAborted()).isFalse();
@@ -135,7 +148,8 @@ class ExactlyOnceIT {
                                 >= committedBig + bigChunksBeforeKill);
                 long firstChunks = all.stream().filter(r -> r.value().getReferenceId().equals("eos-1")
                         && r.value().getSequence() == 0).count();
-                assertThat(firstChunks).as("chunk 0 of the big object written twice, once aborted").isEqualTo(2);
+                assertThat(firstChunks).as("chunk 0 of the big object written twice: attempt 0's, committed with its "
+                        + "first slices, and attempt 1's").isEqualTo(2);
             }
         } finally {
             second.destroy();

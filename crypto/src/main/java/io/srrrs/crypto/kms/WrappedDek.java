@@ -5,6 +5,7 @@ import io.srrrs.crypto.format.FormatV1;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * A DEK encrypted under a KEK, in the provider's own blob format. Not secret: it travels in
@@ -16,6 +17,9 @@ import java.util.Objects;
  */
 public record WrappedDek(String kms, KekId kek, byte[] blob) {
 
+    /** A KMS type's letters; compiled once, not per DEK. */
+    private static final Pattern KMS_TYPE = Pattern.compile("[a-z0-9-]{1,16}");
+
     /**
      * Checks the type's letters and the blob's size, and copies {@code blob}, so the caller's array
      * cannot change it.
@@ -24,7 +28,7 @@ public record WrappedDek(String kms, KekId kek, byte[] blob) {
         Objects.requireNonNull(kms, "kms");
         Objects.requireNonNull(kek, "kek");
         Objects.requireNonNull(blob, "blob");
-        if (!kms.matches("[a-z0-9-]{1,16}")) {
+        if (!KMS_TYPE.matcher(kms).matches()) {
             throw new IllegalArgumentException("KMS type must be 1-16 of [a-z0-9-]");
         }
         if (blob.length == 0 || blob.length > FormatV1.MAX_WRAPPED_DEK_BYTES) {

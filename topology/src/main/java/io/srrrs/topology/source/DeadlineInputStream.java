@@ -15,16 +15,35 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (a plain {@code IOException("closed")}, an {@code AsynchronousCloseException}), which would
  * otherwise look like a transient failure and be retried.
  */
-final class DeadlineInputStream extends FilterInputStream {
+final class DeadlineInputStream extends FilterInputStream implements OpenedPayload.SliceDeadline {
 
-    private final SourceDeadline deadline;
+    private final ScheduledExecutorService timer;
     private final AtomicBoolean expired = new AtomicBoolean();
-    private final ScheduledFuture<?> cut;
+    private volatile SourceDeadline deadline;
+    private ScheduledFuture<?> cut;
 
     DeadlineInputStream(InputStream in, SourceDeadline deadline, ScheduledExecutorService timer) {
         super(in);
+        this.timer = timer;
         this.deadline = deadline;
         this.cut = timer.schedule(this::cut, deadline.remainingMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Between two slices of an object: no cut while nothing is read (a deadline that struck already stays). */
+    @Override
+    public synchronized void pause() {
+        cut.cancel(false);
+    }
+
+    /** The next slice gets a whole deadline, so that one transaction's reads stay within it (D49). */
+    @Override
+    public synchronized void resume() {
+        cut.cancel(false);
+        if (expired.get()) {
+            return; // cut already: the next read fails as the deadline
+        }
+        deadline = SourceDeadline.start(deadline.budget());
+        cut = timer.schedule(this::cut, deadline.remainingMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void cut() {
@@ -77,7 +96,9 @@ final class DeadlineInputStream extends FilterInputStream {
 
     @Override
     public void close() throws IOException {
-        cut.cancel(false);
+        synchronized (this) {
+            cut.cancel(false);
+        }
         super.close();
     }
 }

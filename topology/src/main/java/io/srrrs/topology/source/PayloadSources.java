@@ -67,7 +67,8 @@ public final class PayloadSources implements AutoCloseable {
     /**
      * Opens the payload of a validated reference, bounded by srrrs.source.max.bytes and by
      * srrrs.source.deadline.ms from now: past it, opening or reading fails with
-     * {@link SourceDeadlineExceededException}.
+     * {@link SourceDeadlineExceededException}. An object read in slices starts the deadline anew
+     * for each slice ({@link OpenedPayload#deadline()}).
      */
     public OpenedPayload open(ReferenceValidator.Valid valid) throws BadReferenceException, IOException {
         PayloadSource source = byScheme.get(valid.scheme());
@@ -81,8 +82,8 @@ public final class PayloadSources implements AutoCloseable {
             throw new BadReferenceException(RejectReason.SOURCE_TOO_LARGE, "payload is " + opened.declaredLength()
                     + " bytes; srrrs.source.max.bytes is " + maxBytes);
         }
-        InputStream limited = new LimitedInputStream(new DeadlineInputStream(opened.stream(), started, timer), maxBytes);
-        return new OpenedPayload(limited, opened.declaredLength());
+        DeadlineInputStream timed = new DeadlineInputStream(opened.stream(), started, timer);
+        return new OpenedPayload(new LimitedInputStream(timed, maxBytes), opened.declaredLength(), timed);
     }
 
     public long maxBytes() {

@@ -12,19 +12,24 @@ import org.apache.kafka.common.config.ConfigException;
  *   srrrs.source.deadline.ms + commit.interval.ms + 60 000  &le;  consumer max.poll.interval.ms
  * </pre>
  *
- * <p>One object is one {@code process()} call inside one transaction. A source that took longer
- * than the transaction may live would get the producer fenced by the coordinator: the task
- * migrates, the reference is tried again from the start, and a fencing is not a failure that
- * counts towards {@code srrrs.transient.max.attempts}, so it could go on for ever. With the rule,
- * the source's deadline always strikes first and the reference goes to the DLQ as SOURCE_FAILED
- * in a transaction that commits. The 60 s margin is for what else happens in that call (the KMS,
- * sealing the last segments, producing the chunks); the commit interval is how long a transaction
- * may already be open when the call starts. The same holds against the consumer's poll interval,
- * past which the member leaves the group with the same effect.
+ * <p>What one transaction reads of a source is one slice of an object
+ * ({@code srrrs.transaction.slice.bytes}, D49), or all of a payload smaller than that, or the
+ * whole rest of an object finished at once (a new reference for its bucket/key arrived, or its
+ * task holds too many objects in progress). The deadline bounds exactly that: it starts when the
+ * source is opened, stops between two slices and starts anew for the next, and so bounds the
+ * reads of one transaction, not of a whole large object. A source that took longer than the
+ * transaction may live would get the producer fenced by the coordinator: the task migrates, its
+ * work is tried again, and a fencing is not a failure that counts towards
+ * {@code srrrs.transient.max.attempts}, so it could go on for ever. With the rule, the deadline
+ * always strikes first and the reference goes to the DLQ as SOURCE_FAILED in a transaction that
+ * commits. The 60 s margin is for what else happens in that transaction (the KMS, sealing,
+ * producing the chunks); the commit interval is how long a transaction may already be open when
+ * the work starts. The same holds against the consumer's poll interval, past which the member
+ * leaves the group with the same effect.
  */
 public final class SourceDeadlineRule {
 
-    /** Time in one process() call besides the source: KMS call, sealing, producing. */
+    /** Time in one transaction besides the source's reads: KMS call, sealing, producing. */
     public static final long MARGIN_MS = 60_000;
     static final String DEADLINE = "srrrs.source.deadline.ms";
     /** Replaced by srrrs.source.deadline.ms: refused so that a setting of it is not silently ignored. */
@@ -79,9 +84,10 @@ public final class SourceDeadlineRule {
 
     private static void refuseIfOver(long deadline, long commit, long needed, String what, long limit) {
         if (needed > limit) {
-            throw new ConfigException(DEADLINE, deadline, "a source must always end before its transaction does: "
-                    + DEADLINE + " + commit.interval.ms + " + MARGIN_MS + " must not exceed the " + what + " Kafka Streams "
-                    + "uses, but " + deadline + " + " + commit + " + " + MARGIN_MS + " = " + needed + " > " + limit
+            throw new ConfigException(DEADLINE, deadline, "what one transaction reads of a source (a slice of an "
+                    + "object, or a payload smaller than one) must always end before the transaction does: " + DEADLINE
+                    + " + commit.interval.ms + " + MARGIN_MS + " must not exceed the " + what + " Kafka Streams uses, but "
+                    + deadline + " + " + commit + " + " + MARGIN_MS + " = " + needed + " > " + limit
                     + "; lower " + DEADLINE + " to at most " + (limit - commit - MARGIN_MS) + " or raise " + what);
         }
     }

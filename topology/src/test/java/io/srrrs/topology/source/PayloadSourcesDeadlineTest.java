@@ -97,4 +97,20 @@ class PayloadSourcesDeadlineTest {
         assertThat(d.expired()).isTrue();
         assertThatThrownBy(d::remaining).isInstanceOf(SourceDeadlineExceededException.class);
     }
+
+    @Test
+    void anObjectReadInSlicesHasTheDeadlineForEachSliceNotForTheWhole() throws Exception {
+        Files.write(root.resolve("sliced.bin"), new byte[100]);
+        try (PayloadSources sources = new PayloadSources(Map.of("file", new FilePayloadSource(List.of(root.toString()))),
+                1000, Duration.ofMillis(200))) {
+            OpenedPayload p = sources.open(valid("file:" + root.resolve("sliced.bin"), "file"));
+            assertThat(p.stream().readNBytes(10)).hasSize(10);
+            p.deadline().pause(); // waits for its next slice: longer than the deadline, which does not run meanwhile
+            Thread.sleep(400);
+            p.deadline().resume();
+            assertThat(p.stream().readNBytes(40)).as("the next slice has a whole deadline").hasSize(40);
+            Thread.sleep(400); // one slice taking longer than the deadline is still cut
+            assertThatThrownBy(() -> p.stream().readAllBytes()).isInstanceOf(SourceDeadlineExceededException.class);
+        }
+    }
 }
