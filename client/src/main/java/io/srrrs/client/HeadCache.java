@@ -50,6 +50,11 @@ final class HeadCache {
         heads.remove(id, head);
     }
 
+    /** Drops whatever head is kept for {@code id}: this client just changed its metadata (a rewrap). */
+    synchronized void forget(ObjectIdentity id) {
+        heads.remove(id);
+    }
+
     synchronized int size() {
         return heads.size();
     }

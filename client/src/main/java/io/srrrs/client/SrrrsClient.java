@@ -42,6 +42,7 @@ public final class SrrrsClient implements AutoCloseable {
     private final ObjectHeads heads;
     private final ObjectReader reader;
     private final Rewrapper rewrapper;
+    private final HeadCache cache;
 
     private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
                         long singleCopyLimit, boolean cacheHeads) {
@@ -50,7 +51,7 @@ public final class SrrrsClient implements AutoCloseable {
         KekGate gate = new KekGate(kms, allowed);
         MetadataCompanion companions = new MetadataCompanion(s3);
         this.heads = new ObjectHeads(s3, https, gate, companions);
-        HeadCache cache = cacheHeads ? new HeadCache(HeadCache.MAX_ENTRIES) : HeadCache.disabled();
+        this.cache = cacheHeads ? new HeadCache(HeadCache.MAX_ENTRIES) : HeadCache.disabled();
         this.reader = new ObjectReader(s3, heads, gate, cache);
         this.rewrapper = new Rewrapper(heads, gate, new ConditionalCopy(s3, singleCopyLimit, companions));
     }
@@ -148,7 +149,13 @@ public final class SrrrsClient implements AutoCloseable {
      *                        501) nor part by part (UploadPartCopy, which Ceph RGW 16 does)
      */
     public ObjectInfo rewrap(String bucket, String key, String targetKek) throws IOException, KmsException {
-        return rewrapper.rewrap(bucket, key, targetKek);
+        try {
+            return rewrapper.rewrap(bucket, key, targetKek);
+        } finally {
+            // A copy onto itself may keep the ETag (same bytes): without this, a cached head would
+            // go on unwrapping the old wrapped DEK, under the KEK the rewrap is meant to retire.
+            cache.forget(new ObjectIdentity(bucket, key));
+        }
     }
 
     /** Test hook: runs between the rewrap's HEAD and its copy (to make a new version land there). */

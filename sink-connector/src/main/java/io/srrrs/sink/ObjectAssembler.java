@@ -106,6 +106,9 @@ final class ObjectAssembler {
             LOG.info("chunk 0 of attempt {} of {} came at {}: assembling it again from the start", chunk.attempt(), open,
                     ChunkRecord.where(record));
             state.open.remove(chunk.referenceId());
+            // Its span stays on record: a commit inside it would, after a restart, deliver its later
+            // chunks without their chunk 0 (a false gap), the newer attempt's record being gone.
+            state.finish(open.firstOffset, open.span.last);
             discard(open);
         }
         state.undrop(chunk.referenceId());
@@ -148,6 +151,7 @@ final class ObjectAssembler {
         a.lastRecord = UploadJob.withoutValue(record);
         state.open.remove(a.referenceId);
         state.uploading.add(a);
+        uploads.takePlaceInKeyOrder(a);
         if (a.uploadId == null) {
             uploads.submit(new UploadJob(UploadJob.Kind.PUT_OBJECT, a, state, record, a.part, 0));
         } else if (a.part.size() > 0) {

@@ -60,6 +60,8 @@ final class ObjectAssembly {
      * object was dropped: the next object of the same key waits for it.
      */
     final CompletableFuture<Void> settled = new CompletableFuture<>();
+    /** The previous object of this bucket/key, whose final write this one's waits for (task thread until submitted). */
+    volatile ObjectAssembly previousOfKey;
 
     ObjectAssembly(String referenceId, ObjectIdentity identity, SinkRecord first, long now, ObjectMetadata metadata,
                    Map<String, String> userMetadata, String contentType, byte[] sealedSseCKey, PartBuffer part,

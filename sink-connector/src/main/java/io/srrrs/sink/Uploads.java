@@ -74,10 +74,23 @@ final class Uploads {
             executor.execute(() -> runAndHandBack(job));
             return;
         }
-        ObjectAssembly before = lastOfKey.put(job.object.storeKey(), job.object);
-        CompletableFuture<Void> previous = before == null || before == job.object ? CompletableFuture.completedFuture(null)
-                : before.settled;
-        previous.whenComplete((ok, e) -> executor.execute(() -> runAndHandBack(job)));
+        ObjectAssembly before = job.object.previousOfKey;
+        CompletableFuture<Void> previous = before == null ? CompletableFuture.completedFuture(null) : before.settled;
+        previous.whenComplete((ok, e) -> {
+            job.object.previousOfKey = null; // settled: no chain of older objects kept alive behind it
+            executor.execute(() -> runAndHandBack(job));
+        });
+    }
+
+    /**
+     * The object's place in its key's order, taken at its last chunk on the task thread, so in
+     * partition order: its final write will wait for the previous object of the key. Taken here,
+     * not when the final write is submitted, because a multipart object submits its Complete only
+     * once its parts are in, and a later small object of the key must not overtake it meanwhile.
+     */
+    void takePlaceInKeyOrder(ObjectAssembly a) {
+        ObjectAssembly before = lastOfKey.put(a.storeKey(), a);
+        a.previousOfKey = before == a ? null : before;
     }
 
     /** Sends a failed upload again: it kept its place in the in-flight count, its key's order and its bytes. */
@@ -89,11 +102,12 @@ final class Uploads {
     }
 
     private void runAndHandBack(UploadJob job) {
+        CompletableFuture<Void> run = job.running; // this run's: a resubmit after the hand-back makes a new one
         try {
             job.run(writer);
         } finally {
             finished.add(job);
-            job.running.complete(null);
+            run.complete(null);
         }
     }
 

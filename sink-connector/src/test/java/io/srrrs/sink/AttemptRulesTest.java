@@ -59,6 +59,20 @@ class AttemptRulesTest extends SinkTaskFixture {
     }
 
     @Test
+    void aSupersededAttemptsSpanStillHoldsBackTheCommit() throws Exception {
+        List<EncryptedChunk> a0 = attempt(0, payload(2 * CHUNK));
+        List<EncryptedChunk> a1 = attempt(1, payload(2 * CHUNK));
+        List<EncryptedChunk> other = ChunkMaker.chunks(kms.kms(), "other", "objects", "attempts/other.bin",
+                payload(2 * CHUNK), SEGMENT, CHUNK, null);
+        // Attempt 0 spans offsets 0..2 and never completes, another object starts inside it at 1,
+        // attempt 1 starts at 3.
+        settled(inOrder(List.of(a0.get(0), other.get(0), a0.get(1), a1.get(0))));
+        assertThat(preCommit(4).get(TP).offset())
+                .as("a commit at 1 would, after a restart, deliver attempt 0's chunk 1 without its chunk 0")
+                .isEqualTo(0);
+    }
+
+    @Test
     void aChunk0OfAnOlderAttemptDoesNotRestartTheNewerOne() throws Exception {
         byte[] old = payload(2 * CHUNK);
         byte[] fresh = payload(2 * CHUNK);

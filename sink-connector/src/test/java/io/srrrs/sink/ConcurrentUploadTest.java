@@ -116,6 +116,26 @@ class ConcurrentUploadTest extends SinkTaskFixture {
     }
 
     @Test
+    void aSmallObjectOfAKeyWaitsForTheMultipartObjectBeforeIt() throws Exception {
+        startControlled(4);
+        byte[] multipart = payload(11 * 1024 * 1024);
+        byte[] small = payload(2000);
+        List<EncryptedChunk> all = new ArrayList<>(chunks("mp-1", "mp/key.bin", multipart));
+        all.addAll(chunks("mp-2", "mp/key.bin", small));
+        java.util.concurrent.CountDownLatch gate = store.gate("mp/key.bin");
+        // The multipart object's Complete can be submitted only once its parts are in; the later small
+        // object of the key must not take its place in the key's order meanwhile.
+        task.put(inOrder(0, all));
+        until("a part in flight", () -> store.startedCount() >= 1);
+        gate.countDown();
+        task.awaitUploads(30_000);
+        try (SrrrsClient client = client()) {
+            assertThat(client.readAll("objects", "mp/key.bin")).as("the later object is what stays").isEqualTo(small);
+        }
+        assertThat(committable(all.size())).isEqualTo(all.size());
+    }
+
+    @Test
     void aTransientUploadFailureIsRetriedFromItsBufferAndTheObjectWrittenOnce() throws Exception {
         startControlled(4);
         byte[] plaintext = payload(4000);

@@ -82,6 +82,11 @@ final class ChunkOutput {
         if (sent == 0 && attempt == 0) {
             return;
         }
+        abandonAlways();
+    }
+
+    /** The abandon marker whatever was sent in this attempt: for an object whose earlier slices may be committed. */
+    void abandonAlways() {
         EncryptedChunk marker = EncryptedChunk.newBuilder()
                 .setReferenceId(referenceId).setBucket(bucket).setKey(key).setAttempt(attempt)
                 .setSequence(sent).setLast(true).setAborted(true).setStart(null)

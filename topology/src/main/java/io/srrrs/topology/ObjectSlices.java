@@ -25,6 +25,8 @@ final class ObjectSlices {
     private static final Logger LOG = LoggerFactory.getLogger(ObjectSlices.class);
     /** Objects in progress per task: each holds an open source and buffers. */
     static final int MAX_IN_PROGRESS = 4;
+    /** After a restore, how long the next attempt waits: its number is committed first (see loadStored). */
+    static final long RESTART_AFTER_COMMIT_MILLIS = 200;
 
     private final ProcessorContext<Object, Object> context;
     private final EncryptionTopology.Dependencies deps;
@@ -93,8 +95,18 @@ final class ObjectSlices {
      * bound, the rest of the object read within one source deadline (each restart gets its own).
      */
     private void finishNow(ObjectInProgress o) {
+        long started = System.nanoTime();
         while (objects.contains(o.id())) { // slice after slice, each restart after its backoff, until it is gone
             long wait = o.notBeforeMillis() - context.currentSystemTimeMs();
+            if (wait > 0 && !deps.attempts().fitsInPlace((System.nanoTime() - started) / 1_000_000 + wait)) {
+                // Attempts and backoffs in one transaction could outlive it: the producer fenced, the
+                // task restored, the same reference read again, for ever. Given up instead, with the reason.
+                reject(o, new BadReferenceException(RejectReason.PROCESSING_FAILED, "failed in attempt "
+                        + o.stored().attempt() + " while it had to be finished at once (a newer reference for its key,"
+                        + " or too many objects in progress); retrying it any longer could outlive the transaction"),
+                        "FinishedAtOnce");
+                return;
+            }
             if (wait > 0) {
                 sleepQuietly(wait);
             }
@@ -188,7 +200,9 @@ final class ObjectSlices {
         if (o.opened() == null) {
             chunks.begin(stored, o.id());
         }
-        chunks.abandon();
+        // Always a marker: an object in progress had a slice committed (in an earlier attempt, or
+        // in this one before a restore), which the sink would otherwise hold until its timeout.
+        chunks.abandonAlways();
         deadLetters.send(stored.inputRecord(), stored.inputMetadata(), ref, e, errorClass);
         objects.remove(o);
     }
@@ -209,7 +223,11 @@ final class ObjectSlices {
                 reject(o, new BadReferenceException(RejectReason.PROCESSING_FAILED, "gave up after " + next.attempt()
                         + " attempts: the topology stopped while the object was in progress"), "TaskRestored");
             } else {
-                o.restartAs(next, 0);
+                // The next attempt's number is committed before that attempt starts (a later
+                // punctuation): an object that kills its instance each time still runs out of attempts.
+                o.restartAs(next, context.currentSystemTimeMs() + RESTART_AFTER_COMMIT_MILLIS);
+                objects.save(o);
+                context.commit();
             }
         }
     }
