@@ -246,6 +246,14 @@ final class ChaosRun {
 
     /** Stops what is still running, in reverse order of start; safe to call twice. */
     private synchronized void stopAll() {
+        stopInOrder(topology, workers, stack);
+        topology = null;
+        workers = null;
+        stack = null;
+    }
+
+    /** The harness's shutdown order (the fault suite's and the e2e bench's): topology, workers, stack; nulls skipped. */
+    static void stopInOrder(TopologyFleet topology, WorkerFleet workers, ChaosStack stack) {
         if (topology != null) {
             topology.close();
         }
@@ -255,9 +263,6 @@ final class ChaosRun {
         if (stack != null) {
             stack.close();
         }
-        topology = null;
-        workers = null;
-        stack = null;
     }
 
     /** Polls the dead-letter topics on a thread of its own until closed. */

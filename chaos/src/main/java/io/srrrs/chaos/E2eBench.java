@@ -227,15 +227,7 @@ final class E2eBench {
 
     /** Stops what still runs, topology first; safe to call twice. */
     private synchronized void stopAll() {
-        if (topology != null) {
-            topology.close();
-        }
-        if (workers != null) {
-            workers.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
+        ChaosRun.stopInOrder(topology, workers, stack);
         topology = null;
         workers = null;
         stack = null;
