@@ -1,5 +1,7 @@
 package io.srrrs.sink;
 
+import io.srrrs.store.StoreException;
+
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.ErrantRecordReporter;
@@ -97,5 +99,22 @@ final class Refusals {
         } catch (ExecutionException e) {
             throw new ConnectException("could not report a refused chunk: " + e.getCause(), e.getCause());
         }
+    }
+
+    /** A store failure that is the object's, not an outage: a refusal, or a 5xx that keeps coming while the store answers. */
+    static ChunkRefusedException storeRefused(StoreException e) {
+        return new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage()
+                + (e.isTransient() ? " (again and again for this object, while the store answers other requests)" : ""), e);
+    }
+
+    /** An unforeseen failure, for messages: its class and its printable message. */
+    static String describe(RuntimeException e) {
+        return e.getClass().getSimpleName() + ": " + ChunkRefusedException.printable(e.getMessage());
+    }
+
+    /** An unforeseen failure that kept coming {@code attempts} times. */
+    static ChunkRefusedException gaveUp(int attempts, RuntimeException e) {
+        return new ChunkRefusedException(ChunkRefusedException.Reason.PROCESSING_FAILED,
+                "gave up after " + attempts + " attempts: " + describe(e), e);
     }
 }

@@ -140,9 +140,7 @@ public final class S3SinkTask extends SinkTask {
                 throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
             }
             state.settled(record.kafkaOffset());
-            refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage()
-                    + (e.isTransient() ? " (again and again for this object, while the store answers other requests)" : ""),
-                    e));
+            refuse(record, state, Refusals.storeRefused(e));
         } catch (ChunkRefusedException e) {
             refuse(record, state, e);
         } catch (IOException e) {
@@ -165,7 +163,7 @@ public final class S3SinkTask extends SinkTask {
     private void unforeseen(SinkRecord record, PartitionState state, RuntimeException e) {
         int attempts = state.failed(record.kafkaOffset());
         int max = config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS);
-        String what = e.getClass().getSimpleName() + ": " + ChunkRefusedException.printable(e.getMessage());
+        String what = Refusals.describe(e);
         if (attempts < max) {
             LOG.warn("chunk at {} failed (attempt {} of {}), it will be redelivered: {}", ChunkRecord.where(record),
                     attempts, max, what);
@@ -173,8 +171,7 @@ public final class S3SinkTask extends SinkTask {
             throw new RetriableException("chunk at " + ChunkRecord.where(record) + " failed, it will be retried: " + what, e);
         }
         state.settled(record.kafkaOffset());
-        refuse(record, state, new ChunkRefusedException(ChunkRefusedException.Reason.PROCESSING_FAILED,
-                "gave up after " + attempts + " attempts: " + what, e));
+        refuse(record, state, Refusals.gaveUp(attempts, e));
     }
 
     private void refuse(SinkRecord record, PartitionState state, ChunkRefusedException reason) {

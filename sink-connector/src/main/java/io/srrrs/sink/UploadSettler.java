@@ -119,21 +119,18 @@ final class UploadSettler {
                         + " will be retried: " + e.getMessage(), e);
                 return;
             }
-            giveUp(job, new ChunkRefusedException(ChunkRefusedException.Reason.STORE_REFUSED, e.getMessage()
-                    + (e.isTransient() ? " (again and again for this object, while the store answers other requests)"
-                    : ""), e));
+            giveUp(job, Refusals.storeRefused(e));
             return;
         }
         int attempts = job.state.failed(job.record.kafkaOffset());
-        String what = failure.getClass().getSimpleName() + ": " + ChunkRefusedException.printable(failure.getMessage());
+        String what = Refusals.describe(failure);
         if (attempts < maxAttempts) {
             LOG.warn("{} failed (attempt {} of {}), it will be retried: {}", job, attempts, maxAttempts, what);
             retry(job, backoffMillis, "chunk at " + ChunkRecord.where(job.record) + " failed, it will be retried: "
                     + what, failure);
             return;
         }
-        giveUp(job, new ChunkRefusedException(ChunkRefusedException.Reason.PROCESSING_FAILED,
-                "gave up after " + attempts + " attempts: " + what, failure));
+        giveUp(job, Refusals.gaveUp(attempts, failure));
     }
 
     private void succeeded(UploadJob job) {
