@@ -62,6 +62,11 @@ public final class ObjectDecryptor implements AutoCloseable {
                                        KekAllowList allowed) throws CiphertextException, KmsException {
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(allowed, "allowed");
+        if (!(metadata.content() instanceof FormatHeader)) {
+            // Refused before any KMS call until the S3EC reader exists (docs/DECISIONS.md D51).
+            throw CiphertextException.of(Failure.UNSUPPORTED_VERSION, "an " + metadata.content().outputFormat().id()
+                    + " object; this reader reads format v1 only");
+        }
         WrappedDek wrapped = metadata.wrappedDek();
         if (!wrapped.kms().equals(kms.type())) {
             throw CiphertextException.of(Failure.UNKNOWN_KMS, "the DEK was wrapped by KMS type '" + wrapped.kms()

@@ -1,8 +1,10 @@
 package io.srrrs.crypto;
 
 import io.srrrs.crypto.CiphertextException.Failure;
+import io.srrrs.crypto.format.ContentFormat;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatHeader;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.WrappedDek;
@@ -22,13 +24,19 @@ import java.util.regex.Pattern;
  * over the sink (which writes {@link #toMap()}) to the client (which reads {@link #fromMap}). Keys
  * here are without the {@code x-amz-meta-} prefix, as the AWS SDK's {@code metadata()} maps have them.
  *
+ * <p>An S3EC object (docs/S3EC.md) is the same value with {@link S3ecContent} for content: its map
+ * holds S3EC's own {@code x-amz-*} keys (read by {@link S3ecMetadata}) beside {@code srrrs-format},
+ * {@code srrrs-kms}, {@code srrrs-kek-id} and {@code srrrs-sse-c}.
+ *
  * <p>Both size limits are checked here and nowhere else: ours alone on construction
  * ({@link FormatV1#MAX_SRRRS_METADATA_BYTES}), ours with the producer's user metadata in
  * {@link #requireFitsWith} ({@link FormatV1#S3_USER_METADATA_LIMIT_BYTES}).
  */
-public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, EncryptionContext context, boolean sseC) {
+public record ObjectMetadata(ContentFormat content, WrappedDek wrappedDek, EncryptionContext context, boolean sseC) {
 
     public static final String HEADER = "srrrs-header";
+    /** On an S3EC object written by the pipeline: its output format id ({@code s3ec-v3}, {@code s3ec-v2}). */
+    public static final String FORMAT = "srrrs-format";
     public static final String KMS = "srrrs-kms";
     public static final String KEK_ID = "srrrs-kek-id";
     public static final String WRAPPED_DEK = "srrrs-wrapped-dek";
@@ -49,10 +57,13 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
 
     /** @throws MetadataTooLargeException our entries would exceed {@link FormatV1#MAX_SRRRS_METADATA_BYTES} */
     public ObjectMetadata {
-        Objects.requireNonNull(header, "header");
+        Objects.requireNonNull(content, "content");
         Objects.requireNonNull(wrappedDek, "wrappedDek");
         Objects.requireNonNull(context, "context");
-        int size = byteSize(toMapUnchecked(header, wrappedDek, context, sseC));
+        if (content instanceof S3ecContent s3ec) {
+            S3ecMetadata.requireValid(s3ec, wrappedDek, context);
+        }
+        int size = byteSize(toMapUnchecked(content, wrappedDek, context, sseC));
         if (size > FormatV1.MAX_SRRRS_METADATA_BYTES) {
             throw new MetadataTooLargeException("srrrs-* metadata would be " + size + " bytes; the limit is "
                     + FormatV1.MAX_SRRRS_METADATA_BYTES + " (shorten the encryption context or KEK id)");
@@ -64,9 +75,21 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         this(header, wrappedDek, context, false);
     }
 
+    /**
+     * The format v1 header of a format v1 object.
+     *
+     * @throws IllegalStateException the object is an S3EC object: switch on {@link #content()}
+     */
+    public FormatHeader header() {
+        if (content instanceof FormatHeader h) {
+            return h;
+        }
+        throw new IllegalStateException("not a format v1 object: " + content);
+    }
+
     /** The metadata entries, in a fixed order; {@code srrrs-context} only when not empty. */
     public Map<String, String> toMap() {
-        return toMapUnchecked(header, wrappedDek, context, sseC);
+        return toMapUnchecked(content, wrappedDek, context, sseC);
     }
 
     /**
@@ -87,13 +110,16 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
 
     /** The same metadata under another KEK (after a rewrap). */
     public ObjectMetadata withWrappedDek(WrappedDek rewrapped) {
-        return new ObjectMetadata(header, rewrapped, context, sseC);
+        return new ObjectMetadata(content, rewrapped, context, sseC);
     }
 
-    private static Map<String, String> toMapUnchecked(FormatHeader header, WrappedDek wrapped, EncryptionContext context,
+    private static Map<String, String> toMapUnchecked(ContentFormat content, WrappedDek wrapped, EncryptionContext context,
                                                       boolean sseC) {
+        if (content instanceof S3ecContent s3ec) {
+            return S3ecMetadata.toMap(s3ec, wrapped, context, sseC);
+        }
         Map<String, String> m = new LinkedHashMap<>();
-        m.put(HEADER, header.toMetadataValue());
+        m.put(HEADER, ((FormatHeader) content).toMetadataValue());
         m.put(KMS, wrapped.kms());
         m.put(KEK_ID, wrapped.kek().value());
         m.put(WRAPPED_DEK, wrapped.blobBase64());
@@ -119,17 +145,40 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
      * Parses an object's user metadata. Keys are matched case-insensitively (HTTP headers are);
      * producer labels beside ours are ignored.
      *
-     * @throws NotEncryptedException   no {@code srrrs-header}: not an SRRRS object
+     * @throws NotEncryptedException   neither {@code srrrs-header} nor S3EC metadata: not encrypted
      * @throws CiphertextException     unknown version, algorithm or KMS type, or a malformed field, named
-     *                                 as docs/FORMAT.md §11 step 1 orders them
+     *                                 as docs/FORMAT.md §11 step 1 orders them; an S3EC object without
+     *                                 {@code srrrs-kek-id} (see {@link #fromMap(Map, ForeignKek)})
      */
     public static ObjectMetadata fromMap(Map<String, String> metadata) throws CiphertextException {
+        return fromMap(metadata, null);
+    }
+
+    /**
+     * The KEK a reader assumes for an S3EC object that names none (written by an S3EC application,
+     * not the pipeline): aws-kms for a kms+context object, the reader's provider for an AES/GCM one.
+     */
+    public record ForeignKek(String kms, KekId kek) {
+        public ForeignKek {
+            Objects.requireNonNull(kms, "kms");
+            Objects.requireNonNull(kek, "kek");
+        }
+    }
+
+    /** As {@link #fromMap(Map)}; an S3EC object without {@code srrrs-kek-id} is read as under {@code foreign}. */
+    public static ObjectMetadata fromMap(Map<String, String> metadata, ForeignKek foreign) throws CiphertextException {
         Map<String, String> m = new LinkedHashMap<>();
         metadata.forEach((k, v) -> m.put(k.toLowerCase(Locale.ROOT), v));
         String header = m.get(HEADER);
+        if (S3ecMetadata.isS3ec(m)) {
+            if (header != null) {
+                throw CiphertextException.of(Failure.MALFORMED_METADATA, "both srrrs-header and S3EC metadata");
+            }
+            return S3ecMetadata.fromMap(m, foreign);
+        }
         if (header == null) {
             throw CiphertextException.of(Failure.NOT_ENCRYPTED,
-                    "not an SRRRS object: no x-amz-meta-" + HEADER + " metadata");
+                    "not an encrypted object: no x-amz-meta-" + HEADER + " and no S3EC metadata");
         }
         FormatHeader parsed = FormatHeader.parseMetadataValue(header);
         String kms = require(m, KMS);
@@ -156,7 +205,7 @@ public record ObjectMetadata(FormatHeader header, WrappedDek wrappedDek, Encrypt
         }
     }
 
-    private static String require(Map<String, String> m, String key) throws CiphertextException {
+    static String require(Map<String, String> m, String key) throws CiphertextException {
         String v = m.get(key);
         if (v == null || v.isEmpty()) {
             throw CiphertextException.of(Failure.MALFORMED_METADATA, "object metadata has no " + key);

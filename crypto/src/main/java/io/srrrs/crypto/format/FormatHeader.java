@@ -26,7 +26,7 @@ public record FormatHeader(
         byte[] keyCheck,
         byte[] identityCheck,
         byte[] contextCheck,
-        byte[] commitment) {
+        byte[] commitment) implements ContentFormat {
 
     public FormatHeader {
         requireSegmentSize(segmentSize);
@@ -46,7 +46,23 @@ public record FormatHeader(
         return FormatV1.ALG_AES256_GCM_HKDF_SHA256;
     }
 
+    @Override
+    public OutputFormat outputFormat() {
+        return OutputFormat.SRRRS_V1;
+    }
+
+    @Override
+    public long ciphertextLength(long plaintextLength) {
+        return new CiphertextLayout(segmentSize).objectLength(plaintextLength);
+    }
+
+    @Override
+    public long plaintextLength(long ciphertextLength) throws CiphertextException {
+        return new CiphertextLayout(segmentSize).plaintextLength(ciphertextLength);
+    }
+
     /** The header bytes, exactly {@link FormatV1#HEADER_LENGTH} of them. */
+    @Override
     public byte[] toBytes() {
         ByteBuffer b = ByteBuffer.allocate(FormatV1.HEADER_LENGTH);
         b.put(FormatV1.magic()).put(version()).put(algorithm()).putInt(segmentSize)

@@ -30,6 +30,34 @@ public interface Kms extends AutoCloseable {
     /** Re-encrypts a wrapped DEK under {@code target} without the DEK leaving the KMS where it can. */
     WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException;
 
+    /**
+     * As {@link #generateDataKey(KekId, EncryptionContext)}, wrapped the way {@code wrapping} says
+     * (docs/S3EC.md §3). The built-in providers and aws-kms, vault support every wrapping.
+     */
+    default DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return generateDataKey(kek, context);
+        }
+        throw new UnsupportedOperationException(type() + " does not wrap DEKs for S3EC");
+    }
+
+    /** As {@link #unwrap(WrappedDek, EncryptionContext)}, for a DEK wrapped the way {@code wrapping} says. */
+    default DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return unwrap(wrapped, context);
+        }
+        throw new UnsupportedOperationException(type() + " does not unwrap S3EC DEKs");
+    }
+
+    /** As {@link #rewrap(WrappedDek, EncryptionContext, KekId)}, keeping the wrapping {@code wrapping}. */
+    default WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return rewrap(wrapped, context, target);
+        }
+        throw new UnsupportedOperationException(type() + " does not rewrap S3EC DEKs");
+    }
+
     @Override
     default void close() {
     }
