@@ -1,7 +1,7 @@
 package io.srrrs.bench;
 
 import io.srrrs.crypto.CiphertextChunk;
-import io.srrrs.crypto.format.FormatHeader;
+import io.srrrs.crypto.format.ContentFormat;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.topology.ObjectCipher;
 
@@ -42,7 +42,7 @@ final class PassthroughSealing implements ObjectCipher.Sealing {
     }
 
     @Override
-    public FormatHeader header() {
+    public ContentFormat content() {
         return PassthroughCipher.FAKE_HEADER;
     }
 

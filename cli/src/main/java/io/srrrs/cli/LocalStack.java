@@ -1,6 +1,7 @@
 package io.srrrs.cli;
 
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -243,7 +244,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startTopology() throws Exception {
-        topology = EncryptorApp.start(TopologyConfig.of(StackConfigs.topology(options, cliConfig)));
+        Map<String, String> settings = new LinkedHashMap<>(StackConfigs.topology(options, cliConfig));
+        // The dev stack lets `srrrs publish --format` try every format, format v1 still the default;
+        // a configuration given to the stack keeps its own choice.
+        settings.putIfAbsent(TopologyConfig.OUTPUT_FORMATS_ALLOWED, OutputFormat.ids());
+        settings.putIfAbsent(TopologyConfig.OUTPUT_FORMAT_DEFAULT, OutputFormat.SRRRS_V1.id());
+        topology = EncryptorApp.start(TopologyConfig.of(settings));
         running.push(topology);
         topology.awaitRunning(Duration.ofSeconds(60));
     }

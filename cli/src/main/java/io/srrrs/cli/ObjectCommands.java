@@ -3,7 +3,9 @@ package io.srrrs.cli;
 import io.srrrs.client.ObjectInfo;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.kms.DecoratedKms;
+import io.srrrs.crypto.kms.KmsException;
 
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -24,15 +26,37 @@ final class ObjectCommands {
     private ObjectCommands() {
     }
 
+    /** The KEK of S3EC objects that name none (written by an S3EC application, not the pipeline). */
+    static final class ForeignKekOption {
+        @Option(names = "--s3ec-kek", paramLabel = "KEK",
+                description = {"The KEK (alias or id) of S3EC objects written by an S3EC application, which name no KEK.",
+                        "It is an AWS KMS key for kms+context objects and a KEK of the configured KMS for AES/GCM ones.",
+                        "It must be in srrrs.kek.allowed like any other. Without it, such objects are refused."})
+        String s3ecKek;
+
+        /** The client of {@code config} over {@code kms}, reading foreign S3EC objects as under --s3ec-kek. */
+        SrrrsClient client(CliConfig config, DecoratedKms kms) throws KmsException {
+            if (s3ecKek == null) {
+                return config.client(kms);
+            }
+            ObjectMetadata.ForeignKek foreign = new ObjectMetadata.ForeignKek(kms.kms().type(), kms.kms().resolve(s3ecKek));
+            return SrrrsClient.create(config.store(), kms.kms(), config.allowedKeks(), foreign);
+        }
+    }
+
     @Command(name = "get", mixinStandardHelpOptions = true,
             description = {"Decrypt an object to a file or stdout. Every byte is authenticated before it is written;",
                     "with --range only the segments holding those bytes are fetched (and with --prove-length",
                     "also the final segment, so that a cut-short object is refused). -o writes through a new",
                     "owner-only (600) temp file beside FILE, moved into place once all is verified.",
-                    "Objects under a KEK not in srrrs.kek.allowed (default: srrrs.kek.default) are refused."})
+                    "Objects under a KEK not in srrrs.kek.allowed (default: srrrs.kek.default) are refused.",
+                    "S3EC objects (s3ec-v3, s3ec-v2) are read whole only: one tag covers the whole body, so --range is refused."})
     static final class Get implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
+
+        @Mixin
+        ForeignKekOption foreign;
 
         @Parameters(index = "0", paramLabel = "BUCKET/KEY", description = "The object (s3:// optional).")
         String location;
@@ -51,7 +75,7 @@ final class ObjectCommands {
         public Integer call() throws Exception {
             CliConfig config = common.config();
             List<String> bk = Buckets.splitBucketKey(location);
-            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = foreign.client(config, kms)) {
                 ObjectInfo info = client.inspect(bk.get(0), bk.get(1));
                 long offset = 0;
                 long length = info.plaintextLength();
@@ -117,10 +141,14 @@ final class ObjectCommands {
     }
 
     @Command(name = "inspect", mixinStandardHelpOptions = true,
-            description = {"Show an object's format header and metadata (HEAD only). No object data is read or decrypted;", "for an SSE-C object the KMS unwraps the DEK to derive the SSE-C key the HEAD needs."})
+            description = {"Show an object's format header and metadata (HEAD only). No object data is read or decrypted;", "for an SSE-C object the KMS unwraps the DEK to derive the SSE-C key the HEAD needs.",
+                    "S3EC objects show their format (s3ec-v3, s3ec-v2) and how their DEK is wrapped."})
     static final class Inspect implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
+
+        @Mixin
+        ForeignKekOption foreign;
 
         @Parameters(index = "0", paramLabel = "BUCKET/KEY")
         String location;
@@ -129,7 +157,7 @@ final class ObjectCommands {
         public Integer call() throws Exception {
             CliConfig config = common.config();
             List<String> bk = Buckets.splitBucketKey(location);
-            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = foreign.client(config, kms)) {
                 print(client.inspect(bk.get(0), bk.get(1)));
             }
             return 0;
@@ -138,9 +166,14 @@ final class ObjectCommands {
         static void print(ObjectInfo info) {
             ObjectMetadata m = info.metadata();
             System.out.println("object           s3://" + info.identity().bucket() + "/" + info.identity().key());
-            System.out.println("format           v" + m.header().version() + ", algorithm " + m.header().algorithm()
-                    + " (AES-256-GCM segments, HKDF-SHA256 per-object key)");
-            System.out.println("segment size     " + m.header().segmentSize());
+            if (m.content() instanceof S3ecContent s3ec) {
+                System.out.println("format           " + s3ec.outputFormat().id() + " (" + describe(s3ec) + ")");
+                System.out.println("DEK wrapping     " + s3ec.wrap().s3ecName());
+            } else {
+                System.out.println("format           v" + m.header().version() + ", algorithm " + m.header().algorithm()
+                        + " (AES-256-GCM segments, HKDF-SHA256 per-object key)");
+                System.out.println("segment size     " + m.header().segmentSize());
+            }
             System.out.println("plaintext bytes  " + info.plaintextLength());
             System.out.println("stored bytes     " + info.objectLength());
             System.out.println("KEK              " + m.wrappedDek().kek().value() + " (" + m.wrappedDek().kms() + ")");
@@ -150,16 +183,26 @@ final class ObjectCommands {
             System.out.println("content type     " + (info.contentType() == null ? "-" : info.contentType()));
             System.out.println("user metadata    " + info.userMetadata());
         }
+
+        private static String describe(S3ecContent content) {
+            return content.version() == S3ecContent.Version.V3
+                    ? "Amazon S3 Encryption Client 4.x: AES-256-GCM over the whole body, HKDF-SHA512 key commitment"
+                    : "Amazon S3 Encryption Client 3.x: AES-256-GCM over the whole body, no key commitment";
+        }
     }
 
     @Command(name = "rewrap", mixinStandardHelpOptions = true,
             description = {"Move objects' DEKs to another KEK: the KMS rewraps the DEK and a server-side copy replaces",
                     "the metadata. No object data is downloaded or re-encrypted. Both KEKs must be in srrrs.kek.allowed.",
                     "The copy is conditional on the ETag read first: an object rewritten meanwhile is left as it is and",
-                    "reported (RewrapConflictException; exit 1), never given the old version's wrapped DEK."})
+                    "reported (RewrapConflictException; exit 1), never given the old version's wrapped DEK.",
+                    "An S3EC object keeps every S3EC key but its wrapped DEK, so S3EC applications read it as before."})
     static final class Rewrap implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;
+
+        @Mixin
+        ForeignKekOption foreign;
 
         @Parameters(index = "0", paramLabel = "BUCKET/KEY", description = "One object, or with --prefix every object under BUCKET/KEY.")
         String location;
@@ -184,7 +227,7 @@ final class ObjectCommands {
                 keys.add(bk.get(1));
             }
             int failed = 0;
-            try (DecoratedKms kms = config.kms(); SrrrsClient client = config.client(kms)) {
+            try (DecoratedKms kms = config.kms(); SrrrsClient client = foreign.client(config, kms)) {
                 Progress progress = new Progress("rewrapping", keys.size());
                 for (String key : keys) {
                     try {

@@ -1,5 +1,6 @@
 package io.srrrs.cli;
 
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.topology.TopologyConfig;
 
@@ -72,6 +73,14 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--context", paramLabel = "KEY=VALUE", description = "Encryption context label (repeatable), e.g. tenant=acme.")
     Map<String, String> context = new LinkedHashMap<>();
 
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = {"The object format: srrrs-v1 (this project's format), s3ec-v3 (read by the Amazon S3",
+                    "Encryption Client 4.x) or s3ec-v2 (read by S3EC 3.x; it has no key commitment and is the",
+                    "weaker choice). The default is the topology's srrrs.output.format.default. A format the",
+                    "topology does not allow is refused as FORMAT_NOT_ALLOWED. With S3EC formats and any KMS but",
+                    "aws-kms, give no --context: S3EC's AES/GCM key wrapping cannot bind one."})
+    String format;
+
     @Option(names = "--sse-c", description = "Also upload with SSE-C (the store must support it, over TLS).")
     boolean sseC;
 
@@ -100,6 +109,13 @@ final class PublishCommand implements Callable<Integer> {
         String target = bucket != null ? bucket : config.bucket();
         if (target == null) {
             throw new CliException("no bucket: give --bucket");
+        }
+        if (format != null) {
+            try {
+                OutputFormat.parse(format); // a typo is the user's to fix now, not a DLQ record later
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--format: " + e.getMessage());
+            }
         }
         Map<String, Source> sources = sources();
         try (PublishAndWatch pipeline = new PublishAndWatch(config); S3Client s3 = noWait ? null : config.s3()) {
@@ -168,7 +184,7 @@ final class PublishCommand implements Callable<Integer> {
         Map<String, PublishAndWatch.Outcome> pending = new LinkedHashMap<>();
         Progress sending = new Progress("publishing", sources.size());
         for (Map.Entry<String, Source> e : sources.entrySet()) {
-            PayloadReference ref = References.finish(e.getValue().reference(), id != null ? id : UUID.randomUUID().toString(),
+            PayloadReference ref = References.finish(e.getValue().reference().setFormat(format), id != null ? id : UUID.randomUUID().toString(),
                     new References.Target(target, e.getKey(), kek, context, sseC, contentType));
             PublishAndWatch.await(pipeline.publish(ref));
             String refId = ref.getId().toString();

@@ -1,6 +1,5 @@
 package io.srrrs.client;
 
-import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.store.MetadataCompanion;
 import io.srrrs.store.SseC;
@@ -71,19 +70,20 @@ final class ConditionalCopy {
     /**
      * Replaces the metadata of the SSE-C metadata companion of {@code object} if it is still the
      * one the rewrap read. Its ETag cannot tell (every companion has an empty body, so the same
-     * ETag), so the copy is also conditional on its Last-Modified, and its {@code srrrs-header}
-     * (fresh salt per object) is compared just before: a new version's companion, written before
-     * its object, is left alone.
+     * ETag), so the copy is also conditional on its Last-Modified, and its {@code fingerprintKey}
+     * (a value fresh per object: the v1 {@code srrrs-header}'s salt, an S3EC object's message id
+     * or IV) is compared with {@code fingerprint} just before: a new version's companion, written
+     * before its object, is left alone.
      */
-    void companion(ObjectIdentity object, String etag, Instant lastModified, String header,
+    void companion(ObjectIdentity object, String etag, Instant lastModified, String fingerprintKey, String fingerprint,
                    Map<String, String> metadata) throws RewrapConflictException {
         ObjectIdentity companion = new ObjectIdentity(object.bucket(), MetadataCompanion.keyOf(object.key()));
         String conflict = "the SSE-C metadata companion s3://" + companion + " changed since the rewrap read it (a "
                 + "new version is being written): the object's own metadata was rewrapped, the companion was left "
                 + "as the new writer made it";
         try {
-            String now = companions.head(object.bucket(), object.key()).metadata().get(ObjectMetadata.HEADER);
-            if (!header.equals(now)) {
+            String now = companions.head(object.bucket(), object.key()).metadata().get(fingerprintKey);
+            if (fingerprint == null || !fingerprint.equals(now)) {
                 throw new RewrapConflictException(companion, conflict, null);
             }
             copy(MetadataCompanion.replacement(object.bucket(), object.key(), etag, lastModified, metadata), false,

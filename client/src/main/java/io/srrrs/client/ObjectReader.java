@@ -1,8 +1,9 @@
 package io.srrrs.client;
 
+import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.ObjectDecryptor;
-import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.kms.KmsException;
 import io.srrrs.store.SseC;
 import io.srrrs.store.SseCHeaders;
@@ -20,7 +21,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Streams objects' verified plaintext, whole or by range: {@link SrrrsClient}'s reading half. Each
- * stream holds the object's decryptor (and so its DEK) until it is closed.
+ * stream holds the object's decryptor (and so its DEK) until it is closed. S3EC objects are read
+ * whole only; a range of one is refused ({@code RANGE_NOT_AUTHENTICATED}) before any KMS call.
  */
 final class ObjectReader {
 
@@ -28,15 +30,21 @@ final class ObjectReader {
     private final ObjectHeads heads;
     private final KekGate gate;
     private final HeadCache cache;
+    private final S3ecBodies s3ec;
 
     ObjectReader(S3Client s3, ObjectHeads heads, KekGate gate, HeadCache cache) {
         this.s3 = s3;
         this.heads = heads;
         this.gate = gate;
         this.cache = cache;
+        this.s3ec = new S3ecBodies(s3, gate);
     }
 
-    /** See {@link SrrrsClient#open}: one GET, or for SSE-C the companion's HEAD, a HEAD and a GET with the key. */
+    /**
+     * See {@link SrrrsClient#open}: one GET, or for SSE-C the companion's HEAD, a HEAD and a GET
+     * with the key. An S3EC object's body is read by {@link S3ecBodies} (a second GET above its
+     * buffer limit).
+     */
     InputStream open(String bucket, String key) throws IOException, KmsException {
         ObjectIdentity id = new ObjectIdentity(bucket, key);
         ResponseInputStream<GetObjectResponse> body;
@@ -44,7 +52,7 @@ final class ObjectReader {
             body = s3.getObject(b -> b.bucket(bucket).key(key));
         } catch (S3Exception e) {
             if (ObjectHeads.refusedForWantOfKey(e)) {
-                return openSseC(heads.describeSseC(id, e).info());
+                return openSseC(heads.describeSseC(id, e));
             }
             throw StoreException.classify("GetObject", bucket, key, e, false);
         } catch (SdkException e) {
@@ -54,9 +62,12 @@ final class ObjectReader {
         try {
             GetObjectResponse r = body.response();
             ObjectInfo info = ObjectHeads.info(id, r.contentLength(), r.contentType(), r.metadata(),
-                    ObjectMetadata.fromMap(r.metadata()));
+                    heads.metadata(r.metadata()));
+            if (info.metadata().content() instanceof S3ecContent) {
+                return s3ec.open(info, r.eTag(), null, body);
+            }
             dec = gate.decryptor(info);
-            return closingBoth(dec.decrypt(body), dec);
+            return closingBoth(dec.decrypt(body), dec::close, () -> { });
         } catch (IOException | RuntimeException e) {
             body.abort();
             if (dec != null) {
@@ -66,7 +77,11 @@ final class ObjectReader {
         }
     }
 
-    private InputStream openSseC(ObjectInfo info) throws IOException, KmsException {
+    private InputStream openSseC(ObjectHead head) throws IOException, KmsException {
+        ObjectInfo info = head.info();
+        if (info.metadata().content() instanceof S3ecContent) {
+            return s3ec.open(info, head.etag(), gate.sseC(info), null);
+        }
         ObjectDecryptor dec = gate.decryptor(info);
         try {
             SseC sse = KekGate.sseC(dec);
@@ -77,7 +92,7 @@ final class ObjectReader {
             } catch (SdkException e) {
                 throw StoreException.classify("GetObject", info.identity().bucket(), info.identity().key(), e, true);
             }
-            return closingBoth(dec.decrypt(body), dec);
+            return closingBoth(dec.decrypt(body), dec::close, () -> { });
         } catch (IOException | RuntimeException e) {
             dec.close();
             throw e;
@@ -97,6 +112,11 @@ final class ObjectReader {
         ObjectHead head = cache.get(id);
         if (head == null || !inside(head.info(), offset, length)) {
             head = heads.describe(id);
+        }
+        if (head.info().metadata().content() instanceof S3ecContent) {
+            throw CiphertextException.of(CiphertextException.Failure.RANGE_NOT_AUTHENTICATED, "s3://" + id + " is an "
+                    + head.info().metadata().content().outputFormat().id() + " object: its one GCM tag covers only the"
+                    + " whole body, so no range of it can be authenticated; read it whole");
         }
         try {
             return openRange(id, head, offset, length, proveLength);
@@ -125,7 +145,7 @@ final class ObjectReader {
             }
             InputStream range = dec.decryptRange(source, offset, length);
             cache.put(id, head);
-            return closingBoth(range, dec, () -> cache.drop(id, head));
+            return closingBoth(range, dec::close, () -> cache.drop(id, head));
         } catch (IOException | KmsException | RuntimeException e) {
             cache.drop(id, head);
             if (dec != null) {
@@ -135,13 +155,11 @@ final class ObjectReader {
         }
     }
 
-    /** {@code in}, closing the decryptor (and dropping its DEK) when it is closed. */
-    private static InputStream closingBoth(InputStream in, ObjectDecryptor dec) {
-        return closingBoth(in, dec, () -> { });
-    }
-
-    /** As {@link #closingBoth(InputStream, ObjectDecryptor)}, running {@code onFailure} if a read fails (a refusal). */
-    private static InputStream closingBoth(InputStream in, ObjectDecryptor dec, Runnable onFailure) {
+    /**
+     * {@code in}, running {@code close} (which closes its decryptor, dropping the DEK) when it is
+     * closed, and {@code onFailure} if a read fails (a refusal).
+     */
+    static InputStream closingBoth(InputStream in, Runnable close, Runnable onFailure) {
         return new FilterInputStream(in) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
@@ -168,7 +186,7 @@ final class ObjectReader {
                 try {
                     super.close();
                 } finally {
-                    dec.close();
+                    close.run();
                 }
             }
         };

@@ -1,6 +1,7 @@
 package io.srrrs.client;
 
 import io.srrrs.crypto.CiphertextException;
+import io.srrrs.crypto.ObjectMetadata.ForeignKek;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekNotAllowedException;
@@ -32,6 +33,12 @@ import software.amazon.awssdk.services.s3.S3Client;
  * read with their SSE-C key, derived from the DEK, sent automatically, and only over https.
  * Store failures are {@link StoreException}s (unchecked, as the AWS SDK's are).
  *
+ * <p>S3EC objects (docs/S3EC.md: written by the pipeline in format {@code s3ec-v3} or
+ * {@code s3ec-v2}, or by an Amazon S3 Encryption Client) are read whole, through the same
+ * allow-list: their one GCM tag covers the whole body, so no byte is returned before it
+ * authenticated, and a range of one is refused ({@code RANGE_NOT_AUTHENTICATED}). Objects an S3EC
+ * application wrote name no KEK: give the client a {@link ForeignKek} for them.
+ *
  * <p>A thin front: reading is {@link ObjectReader}'s, rewrapping {@link Rewrapper}'s, both over
  * {@link ObjectHeads} (what an object is) and {@link KekGate} (the allow-list before the KMS).
  */
@@ -45,12 +52,12 @@ public final class SrrrsClient implements AutoCloseable {
     private final HeadCache cache;
 
     private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
-                        long singleCopyLimit, boolean cacheHeads) {
+                        long singleCopyLimit, boolean cacheHeads, ForeignKek foreignKek) {
         this.s3 = Objects.requireNonNull(s3, "s3");
         this.ownsS3 = ownsS3;
         KekGate gate = new KekGate(kms, allowed);
         MetadataCompanion companions = new MetadataCompanion(s3);
-        this.heads = new ObjectHeads(s3, https, gate, companions);
+        this.heads = new ObjectHeads(s3, https, gate, companions, foreignKek);
         this.cache = cacheHeads ? new HeadCache(HeadCache.MAX_ENTRIES) : HeadCache.disabled();
         this.reader = new ObjectReader(s3, heads, gate, cache);
         this.rewrapper = new Rewrapper(heads, gate, new ConditionalCopy(s3, singleCopyLimit, companions));
@@ -63,7 +70,17 @@ public final class SrrrsClient implements AutoCloseable {
      *                {@link KekAllowList#any} is the explicit opt-out
      */
     public static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed) {
-        return create(store, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT);
+        return create(store, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT, null);
+    }
+
+    /**
+     * As {@link #create(StoreConfig, Kms, KekAllowList)}, reading S3EC objects that name no KEK
+     * (written by an S3EC application, not the pipeline) as under {@code foreignKek}: an aws-kms
+     * key for kms+context objects, a KEK of {@code kms} for AES/GCM ones. The KEK must still be
+     * allowed by {@code allowed}. Null: such objects are refused ({@code MALFORMED_METADATA}).
+     */
+    public static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed, ForeignKek foreignKek) {
+        return create(store, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT, foreignKek);
     }
 
     /**
@@ -80,13 +97,28 @@ public final class SrrrsClient implements AutoCloseable {
      * the cache of object heads that lets a further {@link #openRange} of an object skip its HEAD.
      */
     public static SrrrsClient create(S3Client s3, boolean https, Kms kms, KekAllowList allowed, boolean cacheHeads) {
-        return new SrrrsClient(s3, false, https, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT, cacheHeads);
+        return create(s3, https, kms, allowed, cacheHeads, null);
+    }
+
+    /**
+     * As {@link #create(S3Client, boolean, Kms, KekAllowList, boolean)}, reading S3EC objects that
+     * name no KEK as under {@code foreignKek} (see {@link #create(StoreConfig, Kms, KekAllowList, ForeignKek)}).
+     */
+    public static SrrrsClient create(S3Client s3, boolean https, Kms kms, KekAllowList allowed, boolean cacheHeads,
+                                     ForeignKek foreignKek) {
+        return new SrrrsClient(s3, false, https, kms, allowed, ConditionalCopy.SINGLE_COPY_LIMIT, cacheHeads,
+                foreignKek);
     }
 
     /** As {@link #create(StoreConfig, Kms, KekAllowList)}, copying part by part above {@code singleCopyLimit} (tests). */
     static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed, long singleCopyLimit) {
+        return create(store, kms, allowed, singleCopyLimit, null);
+    }
+
+    private static SrrrsClient create(StoreConfig store, Kms kms, KekAllowList allowed, long singleCopyLimit,
+                                      ForeignKek foreignKek) {
         return new SrrrsClient(StoreClients.s3(store), true, SseC.allowedOver(store), kms, allowed, singleCopyLimit,
-                true);
+                true, foreignKek);
     }
 
     /** The object's metadata and sizes; nothing is decrypted (an SSE-C object needs its DEK unwrapped). */
@@ -97,7 +129,9 @@ public final class SrrrsClient implements AutoCloseable {
     /**
      * The whole object's verified plaintext, streamed in constant memory. Close the stream. One
      * GET: the metadata comes with the body. An SSE-C object (refused without its key) costs a
-     * HEAD of its metadata companion and a HEAD with the derived key first.
+     * HEAD of its metadata companion and a HEAD with the derived key first. An S3EC object's body
+     * is authenticated whole before the first byte is returned: up to 64 MiB held in memory, a
+     * larger one read twice (the second GET conditional on the first's ETag).
      */
     public InputStream open(String bucket, String key) throws IOException, KmsException {
         return reader.open(bucket, key);
@@ -109,7 +143,9 @@ public final class SrrrsClient implements AutoCloseable {
      * from its HEAD, which the client keeps (at most 1 024 objects, least recently used out) so a
      * further range of the object is one GET, conditional with If-Match on that HEAD's ETag (a 412
      * means a new version: a fresh HEAD, and one retry). SSE-C objects make their HEADs each time. A range that does not reach the final segment cannot tell that the object was
-     * cut short; {@link #openRange(String, String, long, long, boolean)} can.
+     * cut short; {@link #openRange(String, String, long, long, boolean)} can. An S3EC object
+     * cannot be read by range: refused with an {@link io.srrrs.crypto.UnsupportedFormatException}
+     * ({@code RANGE_NOT_AUTHENTICATED}) after its HEAD, before any KMS call.
      */
     public InputStream openRange(String bucket, String key, long offset, long length) throws IOException, KmsException {
         return openRange(bucket, key, offset, length, false);
@@ -139,7 +175,10 @@ public final class SrrrsClient implements AutoCloseable {
      * and the ciphertext does not change. For an SSE-C object the copy carries the copy-source
      * SSE-C headers, and its metadata companion is updated after the copy succeeded. Every copy
      * is conditional on the ETag the HEAD saw, so a version written meanwhile is never given this
-     * one's header and wrapped DEK. Both the object's KEK and the target must be allowed.
+     * one's header and wrapped DEK. Both the object's KEK and the target must be allowed. An S3EC
+     * object's DEK is rewrapped the S3EC way and only its wrapped DEK ({@code x-amz-3} or
+     * {@code x-amz-key-v2}), {@code srrrs-kms} and {@code srrrs-kek-id} are replaced, so S3EC
+     * applications read it as before (under the new KEK).
      *
      * @return the object's info with its new metadata
      * @throws RewrapConflictException the object (or its companion) changed between the HEAD and the copy

@@ -58,6 +58,11 @@ public abstract sealed class CiphertextException extends IOException
         UNKNOWN_KMS,
         /** The plaintext range asked for is not {@code 0 <= a <= b}, or starts beyond the plaintext. */
         INVALID_RANGE,
+        /**
+         * A range of an S3EC object was asked for: its one GCM tag covers only the whole body, so
+         * no range of it can be authenticated (docs/S3EC.md §5). Read it whole.
+         */
+        RANGE_NOT_AUTHENTICATED,
         /** The reader's allow-list refuses {@code srrrs-kek-id}; no KMS call was made with it. */
         KEK_NOT_ALLOWED,
         /** The KMS has no KEK (or KEK version) of that id. */
@@ -107,7 +112,8 @@ public abstract sealed class CiphertextException extends IOException
     public static CiphertextException of(Failure failure, String message) {
         return switch (failure) {
             case NOT_ENCRYPTED -> new NotEncryptedException(message);
-            case UNSUPPORTED_VERSION, UNSUPPORTED_ALGORITHM, UNKNOWN_KMS -> new UnsupportedFormatException(failure, message);
+            case UNSUPPORTED_VERSION, UNSUPPORTED_ALGORITHM, UNKNOWN_KMS, RANGE_NOT_AUTHENTICATED ->
+                    new UnsupportedFormatException(failure, message);
             case WRONG_DEK, WRONG_IDENTITY, WRONG_CONTEXT -> new KeyMismatchException(failure, message);
             case MALFORMED_HEADER, HEADER_MODIFIED, HEADER_MISMATCH, SEGMENT_MODIFIED, SEGMENT_OUT_OF_ORDER,
                     TRUNCATED, EXTENDED, MALFORMED_METADATA -> new TamperedObjectException(failure, message);

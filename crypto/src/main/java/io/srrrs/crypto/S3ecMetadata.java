@@ -136,8 +136,7 @@ final class S3ecMetadata {
         byte[] messageId = decode(m, MESSAGE_ID_V3);
         byte[] commitment = decode(m, COMMITMENT_V3);
         S3ecContent content = content(Version.V3, wrap, messageId, commitment);
-        return build(m, content, decode(m, DATA_KEY_V3), wrap == WrapAlgorithm.KMS_CONTEXT ? m.get(CONTEXT_V3) : null,
-                foreign);
+        return build(m, content, decode(m, DATA_KEY_V3), kmsContextJson(m, wrap, CONTEXT_V3), foreign);
     }
 
     private static ObjectMetadata fromV2(Map<String, String> m, ForeignKek foreign) throws CiphertextException {
@@ -158,8 +157,16 @@ final class S3ecMetadata {
                     + "; reads AES/GCM and kms+context");
         };
         S3ecContent content = content(Version.V2, wrap, decode(m, IV_V2), new byte[0]);
-        return build(m, content, decode(m, DATA_KEY_V2), wrap == WrapAlgorithm.KMS_CONTEXT ? m.get(MATDESC_V2) : null,
-                foreign);
+        return build(m, content, decode(m, DATA_KEY_V2), kmsContextJson(m, wrap, MATDESC_V2), foreign);
+    }
+
+    /**
+     * The JSON of a kms+context object's KMS encryption context, which S3EC always writes (it holds
+     * at least the reserved key); null for AES/GCM, whose material description is not read.
+     */
+    private static String kmsContextJson(Map<String, String> m, WrapAlgorithm wrap, String key)
+            throws CiphertextException {
+        return wrap == WrapAlgorithm.KMS_CONTEXT ? ObjectMetadata.require(m, key) : null;
     }
 
     private static S3ecContent content(Version v, WrapAlgorithm wrap, byte[] nonce, byte[] commitment)

@@ -335,6 +335,6 @@ final class NegativeVectors {
         return Base64.getEncoder().encodeToString(b);
     }
 
-    /** Names FORMAT.md gives that no vector can show: they depend on the KMS's state, not on the object. */
-    static final List<String> NOT_SHOWN_BY_A_VECTOR = List.of("KMS_FAILED");
+    /** Names FORMAT.md gives that no v1 vector can show: the KMS's state, and the range refusal of S3EC objects (S3EC.md §8 has its own). */
+    static final List<String> NOT_SHOWN_BY_A_VECTOR = List.of("KMS_FAILED", "RANGE_NOT_AUTHENTICATED");
 }

@@ -86,6 +86,11 @@ final class ChunkRecord {
         return value.getObjectLength();
     }
 
+    /** On the last chunk: the whole object's plaintext bytes, as the topology counted them (or null). */
+    Long plaintextLength() {
+        return value.getPlaintextLength();
+    }
+
     /** The ciphertext: the Struct's own array (wrapped on the way in), copied only if it was not whole. */
     byte[] ciphertext() {
         ByteBuffer b = value.getCiphertext();

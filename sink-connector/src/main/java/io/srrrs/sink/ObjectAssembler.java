@@ -132,7 +132,7 @@ final class ObjectAssembler {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, a + " assembled to "
                     + total + " bytes, but its last chunk says " + chunk.objectLength());
         } else {
-            a.requireLayoutLength(total); // never completed unless the whole length fits the header's layout
+            a.requireLayoutLength(total, chunk.plaintextLength()); // never completed unless the length fits its format
         }
         a.part.append(bytes);
         a.bytes = total;

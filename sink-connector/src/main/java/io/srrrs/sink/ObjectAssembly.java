@@ -3,6 +3,7 @@ package io.srrrs.sink;
 import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.CiphertextLayout;
+import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
 
@@ -37,7 +38,7 @@ final class ObjectAssembly {
     final byte[] sealedSseCKey;
     /** The part being filled; a full one goes to its upload and a new one takes its place. */
     PartBuffer part;
-    /** The segment layout the object's header names: what its length must fit. */
+    /** The segment layout a format v1 object's header names, what its length must fit; null for S3EC. */
     final CiphertextLayout layout;
     /** The attempt at the object its chunks belong to: a newer attempt's chunk 0 replaces it. */
     final int attempt;
@@ -78,7 +79,8 @@ final class ObjectAssembly {
         this.contentType = contentType;
         this.sealedSseCKey = sealedSseCKey;
         this.part = part;
-        this.layout = new CiphertextLayout(metadata.header().segmentSize());
+        // Switch on the content: header() throws for an S3EC object, whose body is one GCM message.
+        this.layout = metadata.content() instanceof FormatHeader v1 ? new CiphertextLayout(v1.segmentSize()) : null;
     }
 
     /**
@@ -87,6 +89,9 @@ final class ObjectAssembly {
      * is refused before its bytes are buffered.
      */
     void requireWholeSegments(long sequence, int length) throws ChunkRefusedException {
+        if (layout == null) {
+            return; // S3EC: chunks split the one GCM message anywhere; only the whole length is checked
+        }
         long body = sequence == 0 ? length - FormatV1.HEADER_LENGTH : length;
         if (body < 0 || body % layout.ciphertextSegmentSize() != 0) {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.LAYOUT_MISMATCH, "chunk " + sequence + " of "
@@ -96,14 +101,23 @@ final class ObjectAssembly {
         }
     }
 
-    /** The whole object's length must pass docs/FORMAT.md §5's rule for its segment size before it is completed. */
-    void requireLayoutLength(long total) throws ChunkRefusedException {
+    /**
+     * The whole object's length must be one its format has (docs/FORMAT.md §5's rule for its segment
+     * size; S3EC: plaintext + tag) before it is completed, and give the plaintext length the last
+     * chunk names, if it names one.
+     */
+    void requireLayoutLength(long total, Long plaintextLength) throws ChunkRefusedException {
+        long plain;
         try {
-            layout.plaintextLength(total);
+            plain = layout != null ? layout.plaintextLength(total) : metadata.content().plaintextLength(total);
         } catch (CiphertextException e) {
+            String which = layout != null ? "segment size " + layout.segmentSize() : metadata.content().outputFormat().id();
             throw new ChunkRefusedException(ChunkRefusedException.Reason.LAYOUT_MISMATCH, this + " would be " + total
-                    + " bytes, which no object of segment size " + layout.segmentSize() + " has (" + e.failure() + ": "
-                    + e.getMessage() + ")", e);
+                    + " bytes, which no object of " + which + " has (" + e.failure() + ": " + e.getMessage() + ")", e);
+        }
+        if (plaintextLength != null && plaintextLength != plain) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.LENGTH_MISMATCH, this + " of " + total
+                    + " bytes holds " + plain + " plaintext bytes, but its last chunk says " + plaintextLength);
         }
     }
 

@@ -4,6 +4,8 @@ import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.MetadataTooLargeException;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.format.ContentFormat;
+import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.serdes.chunk.ObjectStartFields;
 import io.srrrs.store.SseC;
@@ -16,8 +18,8 @@ import java.util.Map;
 import org.apache.kafka.connect.sink.SinkRecord;
 
 /**
- * Checks an object's chunk 0 (start fields, bucket allow-list, key, format header, metadata names
- * and size, SSE-C key) and opens its {@link ObjectAssembly}; anything wrong is a {@link ChunkRefusedException}
+ * Checks an object's chunk 0 (start fields, bucket allow-list, key, format v1 header or S3EC
+ * content, metadata names and size, SSE-C key) and opens its {@link ObjectAssembly}; anything wrong is a {@link ChunkRefusedException}
  * before a byte is uploaded.
  */
 final class ObjectStarter {
@@ -56,12 +58,7 @@ final class ObjectStarter {
             throw new ChunkRefusedException(ChunkRefusedException.Reason.INVALID_METADATA, "object of reference " + id
                     + " has invalid metadata: " + ChunkRefusedException.printable(e.getMessage()), e);
         }
-        byte[] header = start.metadata().header().toBytes();
-        byte[] ciphertext = chunk.ciphertext();
-        if (ciphertext.length < header.length || !Arrays.equals(ciphertext, 0, header.length, header, 0, header.length)) {
-            throw new ChunkRefusedException(ChunkRefusedException.Reason.HEADER_MISMATCH, "chunk 0 of reference " + id
-                    + " does not start with its format header");
-        }
+        requireHeaderFirst(start.metadata().content(), chunk.ciphertext(), id);
         requireNoReservedName(start.userMetadata(), id);
         try {
             start.metadata().requireFitsWith(start.userMetadata());
@@ -74,6 +71,22 @@ final class ObjectStarter {
                 : start.contentType();
         return new ObjectAssembly(id, identity, record, now, start.metadata(), start.userMetadata(), contentType, sealed,
                 newPart(), chunk.attempt());
+    }
+
+    /**
+     * A format v1 body starts with the header its start names. An S3EC body is the GCM message
+     * alone: its content parameters travel as metadata only, so there is nothing to compare.
+     */
+    private static void requireHeaderFirst(ContentFormat content, byte[] ciphertext, String id)
+            throws ChunkRefusedException {
+        if (!(content instanceof FormatHeader v1)) {
+            return;
+        }
+        byte[] header = v1.toBytes();
+        if (ciphertext.length < header.length || !Arrays.equals(ciphertext, 0, header.length, header, 0, header.length)) {
+            throw new ChunkRefusedException(ChunkRefusedException.Reason.HEADER_MISMATCH, "chunk 0 of reference " + id
+                    + " does not start with its format header");
+        }
     }
 
     /** An empty part buffer under the task's memory budget. */

@@ -3,14 +3,21 @@ package io.srrrs.sink;
 import io.srrrs.crypto.CiphertextChunk;
 import io.srrrs.crypto.ChunkingEncryptor;
 import io.srrrs.crypto.ObjectEncryptor;
+import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.format.OutputFormat;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
+import io.srrrs.crypto.s3ec.S3ecChunks;
+import io.srrrs.crypto.s3ec.S3ecObjectEncryptor;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.ObjectStart;
+import io.srrrs.serdes.chunk.ObjectStartFields;
 import io.srrrs.serdes.connect.AvroConnectData;
 
 import java.io.ByteArrayInputStream;
@@ -53,6 +60,33 @@ final class ChunkMaker {
                     .setWrappedDek(ByteBuffer.wrap(dek.wrapped().blob())).setEncryptionContext(CONTEXT.asMap())
                     .setContentType("application/pdf").setUserMetadata(Map.of("owner", "billing"))
                     .setSseC(sseCPublicKey != null).setSealedSseCKey(sealed).build();
+            long total = 0;
+            for (CiphertextChunk c = chunks.next(); c != null; c = chunks.next()) {
+                total += c.bytes().length;
+                out.add(EncryptedChunk.newBuilder().setReferenceId(referenceId).setBucket(bucket).setKey(key)
+                        .setSequence(c.sequence()).setLast(c.last()).setAborted(false)
+                        .setStart(c.sequence() == 0 ? start : null).setCiphertext(ByteBuffer.wrap(c.bytes()))
+                        .setPlaintextLength(c.last() ? chunks.plaintextLength() : null)
+                        .setObjectLength(c.last() ? total : null).build());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The chunks of one S3EC object as the topology makes them: the DEK wrapped for the format, the
+     * S3EC content in the start's header field, no context (the local KMS wraps as S3EC's AES/GCM keyring).
+     */
+    static List<EncryptedChunk> s3ecChunks(Kms kms, String referenceId, String bucket, String key, byte[] plaintext,
+                                           OutputFormat format, int maxChunk) throws Exception {
+        List<EncryptedChunk> out = new ArrayList<>();
+        DekWrapping wrapping = DekWrapping.of(format);
+        try (DataKeyPair dek = kms.generateDataKey(new KekId("orders"), EncryptionContext.EMPTY, wrapping);
+             S3ecObjectEncryptor enc = S3ecObjectEncryptor.create(dek.plaintext(), wrapping.s3ecVersion(),
+                     S3ecContent.WrapAlgorithm.forKms(kms.type()), dek.usage());
+             S3ecChunks chunks = enc.chunks(new ByteArrayInputStream(plaintext), maxChunk, plaintext.length)) {
+            ObjectMetadata metadata = new ObjectMetadata(enc.content(), dek.wrapped(), EncryptionContext.EMPTY, false);
+            ObjectStart start = new ObjectStartFields(metadata, "text/csv", Map.of("owner", "billing"), null).toAvro();
             long total = 0;
             for (CiphertextChunk c = chunks.next(); c != null; c = chunks.next()) {
                 total += c.bytes().length;

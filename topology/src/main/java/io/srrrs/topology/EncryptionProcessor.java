@@ -169,7 +169,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             }
             KekId kek = opener.resolveKek(checked, meta.topic());
             InProgressRecord stored = new InProgressRecord(0, ref.getBucket(), ref.getKey(), meta.topic(),
-                    meta.partition(), meta.offset(), record.timestamp(), record.value());
+                    meta.partition(), meta.offset(), record.timestamp(), record.value(), checked.format().id());
             slices.makeRoomFor(stored.target());
             encrypt(checked.valid(), kek, stored);
         } catch (BadReferenceException e) {

@@ -39,6 +39,7 @@ public final class EncryptionTopology {
      *
      * @param sliceBytes        ciphertext bytes an object puts in one transaction before it goes on in the next
      * @param sseCSinkPublicKey the sink's public key for sealing SSE-C keys, or null: no SSE-C
+     * @param formats           the output formats references may be written in, and the default
      */
     public record Dependencies(
             Deserializer<PayloadReference> deserializer,
@@ -55,7 +56,8 @@ public final class EncryptionTopology {
             RecordAttempts attempts,
             String sseCSinkPublicKey,
             TopologyMetrics.Counter kmsCalls,
-            TopologyMetrics.Counter dekCacheHits) {
+            TopologyMetrics.Counter dekCacheHits,
+            OutputFormats formats) {
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -125,7 +125,8 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).isBlank() ? null
                         : config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).trim(),
                 new TopologyMetrics.Counter(kms::totalKmsCalls),
-                new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()));
+                new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()),
+                OutputFormats.from(config));
     }
 
     /**

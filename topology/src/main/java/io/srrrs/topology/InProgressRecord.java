@@ -1,5 +1,7 @@
 package io.srrrs.topology;
 
+import io.srrrs.crypto.format.OutputFormat;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -23,15 +25,19 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * @param offset    its offset
  * @param timestamp its timestamp (the chunks carry it)
  * @param value     its value as read: the PayloadReference in the Confluent wire format
+ * @param format    the output format's id the first attempt chose (the reference's or the default
+ *                  then): every attempt writes the same format, whatever the default is by then
  */
 record InProgressRecord(int attempt, String bucket, String key, String topic, int partition, long offset,
-                        long timestamp, byte[] value) {
+                        long timestamp, byte[] value, String format) {
 
-    static final byte VERSION = 1;
+    static final byte VERSION = 2;
+    /** Version 1 had no format: its objects were all format v1. */
+    private static final byte VERSION_WITHOUT_FORMAT = 1;
 
-    /** The same object under its next attempt. */
+    /** The same object under its next attempt (in the same format; the encryption starts afresh). */
     InProgressRecord nextAttempt() {
-        return new InProgressRecord(attempt + 1, bucket, key, topic, partition, offset, timestamp, value);
+        return new InProgressRecord(attempt + 1, bucket, key, topic, partition, offset, timestamp, value, format);
     }
 
     /** Where the chunks go: one object per bucket/key (the chunk topic's record key). */
@@ -77,6 +83,7 @@ record InProgressRecord(int attempt, String bucket, String key, String topic, in
             out.writeLong(timestamp);
             out.writeInt(value.length);
             out.write(value);
+            out.writeUTF(format);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a byte array does not fail
         }
@@ -87,9 +94,9 @@ record InProgressRecord(int attempt, String bucket, String key, String topic, in
     static InProgressRecord decode(byte[] encoded) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
             byte version = in.readByte();
-            if (version != VERSION) {
+            if (version != VERSION && version != VERSION_WITHOUT_FORMAT) {
                 throw new IllegalArgumentException("object-in-progress record of version " + version + ", expected "
-                        + VERSION);
+                        + VERSION_WITHOUT_FORMAT + " or " + VERSION);
             }
             int attempt = in.readInt();
             String bucket = in.readUTF();
@@ -100,7 +107,8 @@ record InProgressRecord(int attempt, String bucket, String key, String topic, in
             long timestamp = in.readLong();
             byte[] value = new byte[in.readInt()];
             in.readFully(value);
-            return new InProgressRecord(attempt, bucket, key, topic, partition, offset, timestamp, value);
+            String format = version == VERSION ? in.readUTF() : OutputFormat.SRRRS_V1.id();
+            return new InProgressRecord(attempt, bucket, key, topic, partition, offset, timestamp, value, format);
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated object-in-progress record", e);
         }

@@ -3,9 +3,10 @@ package io.srrrs.topology;
 import io.srrrs.crypto.ChunkingEncryptor;
 import io.srrrs.crypto.CiphertextChunk;
 import io.srrrs.crypto.ObjectEncryptor;
+import io.srrrs.crypto.format.ContentFormat;
 import io.srrrs.crypto.format.EncryptionContext;
-import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.kms.DataKeyPair;
 
 import java.io.IOException;
@@ -14,7 +15,9 @@ import java.io.InputStream;
 /**
  * What turns one payload into chunks. The topology always uses {@link #ENVELOPE}, format v1
  * through {@code crypto/}; the seam exists so the pipeline benchmark can measure the same
- * topology with a cipher that does nothing, and nowhere else.
+ * topology with a cipher that does nothing, and nowhere else. S3EC objects do not go through the
+ * seam ({@link #seal(OutputFormat, DataKeyPair, ObjectIdentity, EncryptionContext, InputStream, long, int, int)}):
+ * nothing measures them without their cipher.
  */
 @FunctionalInterface
 public interface ObjectCipher {
@@ -23,9 +26,22 @@ public interface ObjectCipher {
     Sealing seal(DataKeyPair dek, ObjectIdentity identity, EncryptionContext context, InputStream plaintext,
                  long lengthHint, int segmentSize, int maxChunkBytes);
 
+    /** The object in {@code format}: format v1 through this cipher, an S3EC format through {@link S3ecSealing}. */
+    default Sealing seal(OutputFormat format, DataKeyPair dek, ObjectIdentity identity, EncryptionContext context,
+                         InputStream plaintext, long lengthHint, int segmentSize, int maxChunkBytes) {
+        if (format.isS3ec()) {
+            return S3ecSealing.open(format, dek, identity, plaintext, lengthHint, maxChunkBytes);
+        }
+        return seal(dek, identity, context, plaintext, lengthHint, segmentSize, maxChunkBytes);
+    }
+
     /** One object being sealed: its header, then its chunks in order, the last marked. */
     interface Sealing extends AutoCloseable {
-        FormatHeader header();
+        /**
+         * What the object's metadata says its body is: the v1 header (also chunk 0's first bytes),
+         * or the S3EC content parameters.
+         */
+        ContentFormat content();
 
         /** The next chunk, or null after the last. */
         CiphertextChunk next() throws IOException;
@@ -46,7 +62,7 @@ public interface ObjectCipher {
         ChunkingEncryptor chunks = encryptor.chunks(plaintext, maxChunkBytes, lengthHint);
         return new Sealing() {
             @Override
-            public FormatHeader header() {
+            public ContentFormat content() {
                 return encryptor.header();
             }
 

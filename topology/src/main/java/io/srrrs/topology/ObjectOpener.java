@@ -4,7 +4,9 @@ import io.srrrs.crypto.Digests;
 import io.srrrs.crypto.MetadataTooLargeException;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.PayloadReference;
@@ -18,14 +20,15 @@ import java.security.MessageDigest;
 import java.util.Arrays;
 
 /**
- * Everything before an object's first chunk: the checks on the reference, its KEK, a fresh DEK,
- * the opened source and the sealing (fresh salt, so a new header). The same for a reference just
- * read and for an object started again under its next attempt.
+ * Everything before an object's first chunk: the checks on the reference, its format and KEK, a
+ * fresh DEK wrapped as the format wants, the opened source and the sealing (fresh salt, or a fresh
+ * S3EC message id or IV). The same for a reference just read and for an object started again
+ * under its next attempt.
  */
 final class ObjectOpener {
 
-    /** A reference that passed the checks, and the policy rule that let it through (or null). */
-    record Checked(ReferenceValidator.Valid valid, PolicyRule rule) {
+    /** A reference that passed the checks, the policy rule that let it through (or null), its output format. */
+    record Checked(ReferenceValidator.Valid valid, PolicyRule rule, OutputFormat format) {
     }
 
     private final EncryptionTopology.Dependencies deps;
@@ -34,15 +37,23 @@ final class ObjectOpener {
         this.deps = deps;
     }
 
-    /** The checks that need neither the KMS nor the source. */
+    /** The checks that need neither the KMS nor the source, for a reference just read. */
     Checked check(PayloadReference ref, String topic) throws BadReferenceException {
+        return check(ref, topic, ref.getFormat());
+    }
+
+    /**
+     * The same for an attempt of an object in {@code format} (a stored attempt's; null: the
+     * default): checked again, as the allowed formats may have changed since.
+     */
+    Checked check(PayloadReference ref, String topic, String format) throws BadReferenceException {
         ReferenceValidator.Valid valid = deps.validator().validate(ref);
         PolicyRule rule = deps.referencePolicy().check(valid, topic);
         if (deps.sseCSinkPublicKey() == null && ref.getSseC()) {
             throw new BadReferenceException(RejectReason.SSE_C_NOT_AVAILABLE,
                     "the reference asks for SSE-C, which this topology is not configured for");
         }
-        return new Checked(valid, rule);
+        return new Checked(valid, rule, deps.formats().resolve(format, valid.context(), deps.kms().type()));
     }
 
     /** The KEK the reference is encrypted under, once it is known to be allowed (before any DEK is asked for). */
@@ -61,7 +72,9 @@ final class ObjectOpener {
     ObjectInProgress.Opened open(ReferenceValidator.Valid valid, KekId kek, InProgressRecord stored, ChunkOutput chunks)
             throws BadReferenceException, TransientFailureException {
         long started = System.nanoTime();
-        DataKeyPair dek = KmsCalls.call(() -> deps.kms().generateDataKey(kek, valid.context()), kek.value());
+        OutputFormat format = OutputFormat.parse(stored.format());
+        DataKeyPair dek = KmsCalls.call(() -> deps.kms().generateDataKey(kek, valid.context(), DekWrapping.of(format)),
+                kek.value());
         chunks.begin(stored, valid.reference().getId());
         OpenedPayload payload = null;
         ObjectCipher.Sealing sealing = null;
@@ -70,8 +83,8 @@ final class ObjectOpener {
             PayloadReference ref = valid.reference();
             MessageDigest sha256 = ref.getExpectedSha256() == null ? null : Digests.sha256();
             InputStream plaintext = sha256 == null ? payload.stream() : new DigestInputStream(payload.stream(), sha256);
-            sealing = deps.cipher().seal(closing, valid.identity(), valid.context(), plaintext, payload.declaredLength(),
-                    deps.segmentSize(), deps.chunkMaxBytes());
+            sealing = deps.cipher().seal(format, closing, valid.identity(), valid.context(), plaintext,
+                    payload.declaredLength(), deps.segmentSize(), deps.chunkMaxBytes());
             closing.close(); // the object's keys are derived; the DEK copy is not needed any more
             ObjectStart start = objectStart(valid, sealing, closing);
             return new ObjectInProgress.Opened(valid, sealing, payload, sha256, start, chunks, started);
@@ -94,7 +107,7 @@ final class ObjectOpener {
         PayloadReference ref = valid.reference();
         ObjectMetadata metadata;
         try {
-            metadata = new ObjectMetadata(sealing.header(), dek.wrapped(), valid.context(), ref.getSseC());
+            metadata = new ObjectMetadata(sealing.content(), dek.wrapped(), valid.context(), ref.getSseC());
             metadata.requireFitsWith(ref.getUserMetadata());
         } catch (MetadataTooLargeException e) {
             throw new BadReferenceException(RejectReason.METADATA_TOO_LARGE, e.getMessage());

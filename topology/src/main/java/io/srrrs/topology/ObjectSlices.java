@@ -156,7 +156,7 @@ final class ObjectSlices {
     private void reopen(ObjectInProgress o) throws BadReferenceException, TransientFailureException {
         InProgressRecord stored = o.stored();
         PayloadReference ref = deps.deserializer().deserialize(stored.topic(), stored.value());
-        ObjectOpener.Checked checked = opener.check(ref, stored.topic());
+        ObjectOpener.Checked checked = opener.check(ref, stored.topic(), stored.format());
         KekId kek = opener.resolveKek(checked, stored.topic());
         o.opened(opener.open(checked.valid(), kek, stored, new ChunkOutput(context, metrics)));
         objects.save(o);

@@ -19,6 +19,10 @@ public enum RejectReason {
     UNSUPPORTED_SOURCE(Stage.VALIDATE, "the source URI's scheme is not file, s3 or https"),
     INVALID_SOURCE(Stage.VALIDATE, "the source URI is empty, too long, does not parse or holds control characters"),
     SSE_C_NOT_AVAILABLE(Stage.VALIDATE, "SSE-C was asked for but is not configured"),
+    FORMAT_NOT_ALLOWED(Stage.VALIDATE, "the reference's output format (or the default) is unknown or not in "
+            + "srrrs.output.formats.allowed"),
+    CONTEXT_NOT_SUPPORTED(Stage.VALIDATE, "an S3EC format whose DEK is wrapped as S3EC's AES/GCM keyring does (any KMS "
+            + "but aws-kms) cannot bind the reference's encryption context"),
     POLICY_DENIED(Stage.VALIDATE, "the destination bucket is not in srrrs.bucket.allowed, or the reference breaks "
             + "(or has no) rule of srrrs.policy.rules"),
     DUPLICATE_ID(Stage.DEDUPLICATE, "a reference with this id was already processed"),

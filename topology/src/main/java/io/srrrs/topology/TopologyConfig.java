@@ -77,6 +77,8 @@ public final class TopologyConfig extends AbstractConfig {
     public static final String TRANSIENT_BACKOFF = "srrrs.transient.backoff.ms";
     public static final String TRANSIENT_BACKOFF_MAX = "srrrs.transient.backoff.max.ms";
     public static final String SSE_C_SINK_PUBLIC_KEY = "srrrs.sse-c.sink.public.key";
+    public static final String OUTPUT_FORMAT_DEFAULT = OutputFormats.DEFAULT_KEY;
+    public static final String OUTPUT_FORMATS_ALLOWED = OutputFormats.ALLOWED_KEY;
 
     /** Our keys, in the order the README's table lists them: one group per concern. */
     public static final ConfigDef DEFINITION = definition();
@@ -90,6 +92,7 @@ public final class TopologyConfig extends AbstractConfig {
         httpsSource(def);
         keks(def);
         destinations(def);
+        OutputFormats.define(def);
         processing(def);
         return def;
     }
@@ -254,6 +257,7 @@ public final class TopologyConfig extends AbstractConfig {
                     "the topology only runs exactly_once_v2: chunks and the input offset commit in one transaction");
         }
         SourceDeadlineRule.check(getLong(SOURCE_DEADLINE), streamsProperties(), raw);
+        OutputFormats.from(this); // refuses to start on a format that is unknown or a default that is not allowed
     }
 
     public static TopologyConfig of(Map<String, String> raw) {

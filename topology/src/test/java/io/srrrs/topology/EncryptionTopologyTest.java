@@ -182,7 +182,7 @@ class EncryptionTopologyTest {
                 deps.referencePolicy(),
                 kmsOverride == null ? deps.kms() : kmsOverride, deps.sources(), deps.cipher(), deps.segmentSize(),
                 deps.chunkMaxBytes(), deps.sliceBytes(), deps.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40, inPlaceBudgetMillis),
-                deps.sseCSinkPublicKey(), deps.kmsCalls(), deps.dekCacheHits());
+                deps.sseCSinkPublicKey(), deps.kmsCalls(), deps.dekCacheHits(), deps.formats());
         Properties props = config.streamsProperties();
         driver = new TopologyTestDriver(EncryptionTopology.build(config, deps, registry), props);
         input = driver.createInputTopic("payload-refs", new ByteArraySerializer(), new ByteArraySerializer());

@@ -8,17 +8,21 @@ import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.kms.DataKey;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.crypto.pki.Tls;
+import io.srrrs.crypto.s3ec.S3ecObjectDecryptor;
 import io.srrrs.schemas.EncryptedChunk;
 import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.ObjectStart;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.UriSource;
+import io.srrrs.serdes.chunk.ObjectStartFields;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -90,6 +94,30 @@ final class Fixtures {
              ObjectDecryptor dec = ObjectDecryptor.open(metadata.header(), dek,
                      new ObjectIdentity(first.getBucket(), first.getKey()), ctx);
              InputStream in = dec.decrypt(new ByteArrayInputStream(body.toByteArray()))) {
+            return in.readAllBytes();
+        }
+    }
+
+    /**
+     * Reassembles an S3EC object from its chunks and decrypts it as an S3EC reader would: the DEK
+     * unwrapped as its format's wrapping says, the body checked whole before a byte is returned.
+     */
+    static byte[] decryptS3ec(List<EncryptedChunk> chunks, Kms kms) throws Exception {
+        ObjectStart start = chunks.get(0).getStart();
+        ObjectStartFields fields = ObjectStartFields.fromAvro(start);
+        S3ecContent content = (S3ecContent) fields.metadata().content();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (EncryptedChunk c : chunks) {
+            ByteBuffer b = c.getCiphertext().duplicate();
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            body.writeBytes(bytes);
+        }
+        byte[] whole = body.toByteArray();
+        DekWrapping wrapping = DekWrapping.of(content.outputFormat());
+        try (DataKey dek = kms.unwrap(fields.metadata().wrappedDek(), fields.metadata().context(), wrapping);
+             S3ecObjectDecryptor dec = S3ecObjectDecryptor.open(content, dek);
+             InputStream in = dec.decryptVerified(whole.length, () -> new ByteArrayInputStream(whole))) {
             return in.readAllBytes();
         }
     }

@@ -3,7 +3,12 @@ package io.srrrs.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.srrrs.crypto.CiphertextChunk;
-import io.srrrs.crypto.format.FormatHeader;
+import io.srrrs.crypto.format.ContentFormat;
+import io.srrrs.crypto.format.EncryptionContext;
+import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.format.OutputFormat;
+import io.srrrs.crypto.format.S3ecContent;
+import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -13,9 +18,11 @@ import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.AvroDeserializer;
 import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.InMemorySchemaRegistryClient;
+import io.srrrs.serdes.chunk.ObjectStartFields;
 import io.srrrs.topology.source.PayloadSources;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,7 +100,7 @@ class SlicedObjectsTest {
         d = new EncryptionTopology.Dependencies(d.deserializer(), d.validator(), d.kekPolicy(), d.referencePolicy(),
                 d.kms(), d.sources(), d.cipher(), d.segmentSize(), d.chunkMaxBytes(), d.sliceBytes(),
                 d.dedupRetentionMillis(), new RecordAttempts(maxAttempts, 10, 40, 60_000), d.sseCSinkPublicKey(),
-                d.kmsCalls(), d.dekCacheHits());
+                d.kmsCalls(), d.dekCacheHits(), d.formats());
         driver = new TopologyTestDriver(EncryptionTopology.build(config, d, registry), config.streamsProperties());
         input = driver.createInputTopic("payload-refs", new ByteArraySerializer(), new ByteArraySerializer());
         chunks = driver.createOutputTopic("ciphertext-chunks", new StringDeserializer(),
@@ -103,42 +110,56 @@ class SlicedObjectsTest {
         serializer = new AvroSerializer<>(registry, true);
     }
 
-    /** Format v1, but a sealing fails at {@link #failAtChunk} while {@link #failuresLeft} lasts. */
+    /** The real formats, but a sealing fails at {@link #failAtChunk} while {@link #failuresLeft} lasts. */
     ObjectCipher failing() {
-        return (dek, identity, context, plaintext, hint, segment, max) -> {
-            ObjectCipher.Sealing real = ObjectCipher.ENVELOPE.seal(dek, identity, context, plaintext, hint, segment, max);
-            boolean fails = failAtChunk >= 0 && failuresLeft.getAndDecrement() > 0;
-            return new ObjectCipher.Sealing() {
-                int asked;
+        return new ObjectCipher() {
+            @Override
+            public Sealing seal(DataKeyPair dek, ObjectIdentity identity, EncryptionContext context,
+                                InputStream plaintext, long hint, int segment, int max) {
+                return failing(ObjectCipher.ENVELOPE.seal(dek, identity, context, plaintext, hint, segment, max));
+            }
 
-                @Override
-                public FormatHeader header() {
-                    return real.header();
-                }
+            @Override
+            public Sealing seal(OutputFormat format, DataKeyPair dek, ObjectIdentity identity, EncryptionContext context,
+                                InputStream plaintext, long hint, int segment, int max) {
+                return failing(ObjectCipher.ENVELOPE.seal(format, dek, identity, context, plaintext, hint, segment, max));
+            }
+        };
+    }
 
-                @Override
-                public CiphertextChunk next() throws IOException {
-                    if (fails && asked++ == failAtChunk) {
-                        throw new IOException("connection reset by the source");
-                    }
-                    return real.next();
-                }
+    /** {@code real}, failing as {@link #failAtChunk} and {@link #failuresLeft} say. */
+    ObjectCipher.Sealing failing(ObjectCipher.Sealing real) {
+        boolean fails = failAtChunk >= 0 && failuresLeft.getAndDecrement() > 0;
+        return new ObjectCipher.Sealing() {
+            int asked;
 
-                @Override
-                public long plaintextLength() {
-                    return real.plaintextLength();
-                }
+            @Override
+            public ContentFormat content() {
+                return real.content();
+            }
 
-                @Override
-                public byte[] sseCKey() {
-                    return real.sseCKey();
+            @Override
+            public CiphertextChunk next() throws IOException {
+                if (fails && asked++ == failAtChunk) {
+                    throw new IOException("connection reset by the source");
                 }
+                return real.next();
+            }
 
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
+            @Override
+            public long plaintextLength() {
+                return real.plaintextLength();
+            }
+
+            @Override
+            public byte[] sseCKey() {
+                return real.sseCKey();
+            }
+
+            @Override
+            public void close() throws IOException {
+                real.close();
+            }
         };
     }
 
@@ -286,6 +307,33 @@ class SlicedObjectsTest {
     }
 
     @Test
+    void aRestoredS3ecObjectKeepsItsFormatButGetsAFreshIv() throws Exception {
+        close();
+        settings.put(TopologyConfig.OUTPUT_FORMATS_ALLOWED, "s3ec-v2,s3ec-v3");
+        settings.put(TopologyConfig.OUTPUT_FORMAT_DEFAULT, "s3ec-v2");
+        start(5);
+        byte[] data = Fixtures.payload(BIG);
+        send(file("s3ec-restart", data).setEncryptionContext(Map.of()).build());
+        List<EncryptedChunk> before = new java.util.ArrayList<>(chunks.readValuesToList());
+        before.addAll(punctuate());
+        assertThat(before).isNotEmpty().noneMatch(EncryptedChunk::getLast);
+        byte[] stored = inProgress().get("s3ec-restart");
+        close();
+        settings.put(TopologyConfig.OUTPUT_FORMAT_DEFAULT, "s3ec-v3"); // the operator changed the default meanwhile
+        start(5);
+        inProgress().put("s3ec-restart", stored);
+        List<EncryptedChunk> after = drain(new java.util.ArrayList<>());
+        assertThat(after).allMatch(c -> c.getAttempt() == 1);
+        assertComplete(after);
+        S3ecContent first = (S3ecContent) ObjectStartFields.fromAvro(before.get(0).getStart()).metadata().content();
+        S3ecContent again = (S3ecContent) ObjectStartFields.fromAvro(after.get(0).getStart()).metadata().content();
+        assertThat(again.version()).as("the format the first attempt chose").isEqualTo(S3ecContent.Version.V2);
+        assertThat(again.nonce()).as("never the body again under the same V2 IV").isNotEqualTo(first.nonce());
+        assertThat(Fixtures.decryptS3ec(after, kms.kms())).isEqualTo(data);
+        assertThat(dlq.isEmpty()).isTrue();
+    }
+
+    @Test
     void aTransientFailureInALaterSliceStartsTheObjectAgainUnderTheNextAttempt() throws Exception {
         failAtChunk = 4; // the third slice
         failuresLeft.set(1);
@@ -300,6 +348,27 @@ class SlicedObjectsTest {
         assertThat(header(second.get(0))).isNotEqualTo(header(first.get(0)));
         assertThat(dlq.isEmpty()).as("no DLQ record for a failure that passed").isTrue();
         assertThat(storedCount()).isZero();
+    }
+
+    @Test
+    void aTransientFailureOfAnS3ecObjectStartsItAgainUnderANewMessageId() throws Exception {
+        close();
+        settings.put(TopologyConfig.OUTPUT_FORMATS_ALLOWED, "s3ec-v3");
+        settings.put(TopologyConfig.OUTPUT_FORMAT_DEFAULT, "s3ec-v3");
+        start(5);
+        failAtChunk = 4;
+        failuresLeft.set(1);
+        byte[] data = Fixtures.payload(BIG);
+        send(file("flaky-s3ec", data).setEncryptionContext(Map.of()).build());
+        List<EncryptedChunk> all = drain(new java.util.ArrayList<>(chunks.readValuesToList()));
+        List<EncryptedChunk> first = of(all, "flaky-s3ec", 0);
+        List<EncryptedChunk> second = of(all, "flaky-s3ec", 1);
+        assertThat(first).hasSize(4).noneMatch(EncryptedChunk::getLast);
+        assertComplete(second);
+        assertThat(Fixtures.decryptS3ec(second, kms.kms())).isEqualTo(data);
+        assertThat(ObjectStartFields.fromAvro(second.get(0).getStart()).metadata().content().toBytes())
+                .isNotEqualTo(ObjectStartFields.fromAvro(first.get(0).getStart()).metadata().content().toBytes());
+        assertThat(dlq.isEmpty()).isTrue();
     }
 
     @Test
@@ -371,7 +440,8 @@ class SlicedObjectsTest {
 
     @Test
     void theStoredRecordIsVersionedAndRoundTrips() {
-        InProgressRecord r = new InProgressRecord(3, "bucket", "a/b.bin", "payload-refs", 2, 41L, 1234L, new byte[]{1, 2, 3});
+        InProgressRecord r = new InProgressRecord(3, "bucket", "a/b.bin", "payload-refs", 2, 41L, 1234L, new byte[]{1, 2, 3},
+                "s3ec-v3");
         byte[] encoded = r.encode();
         assertThat(encoded[0]).isEqualTo(InProgressRecord.VERSION);
         InProgressRecord back = InProgressRecord.decode(encoded);
@@ -382,8 +452,20 @@ class SlicedObjectsTest {
         assertThat(back.inputMetadata().partition()).isEqualTo(2);
         assertThat(back.timestamp()).isEqualTo(1234L);
         assertThat(back.value()).containsExactly(1, 2, 3);
+        assertThat(back.format()).isEqualTo("s3ec-v3");
+        assertThat(back.nextAttempt().format()).as("a restarted attempt keeps its format").isEqualTo("s3ec-v3");
         encoded[0] = 9;
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> InProgressRecord.decode(encoded))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("version 9");
+    }
+
+    @Test
+    void aVersionOneRecordWasFormatV1() {
+        byte[] v2 = new InProgressRecord(1, "bucket", "k", "payload-refs", 0, 7L, 9L, new byte[]{4}, "s3ec-v2").encode();
+        byte[] v1 = java.util.Arrays.copyOf(v2, v2.length - 2 - "s3ec-v2".length()); // without the trailing UTF
+        v1[0] = 1;
+        InProgressRecord back = InProgressRecord.decode(v1);
+        assertThat(back.format()).isEqualTo("srrrs-v1");
+        assertThat(back.value()).containsExactly(4);
     }
 }

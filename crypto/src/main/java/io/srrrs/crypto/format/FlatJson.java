@@ -147,19 +147,28 @@ public final class FlatJson {
                     case 'r' -> out.append('\r');
                     case 't' -> out.append('\t');
                     case 'u' -> {
-                        if (pos + 4 > s.length()) {
-                            throw bad("short \\u escape");
-                        }
-                        try {
-                            out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                        } catch (NumberFormatException x) {
-                            throw bad("bad \\u escape");
-                        }
-                        pos += 4;
+                        out.append(unicodeEscape());
                     }
                     default -> throw bad("unknown escape \\" + e);
                 }
             }
+        }
+
+        /** The four hex digits after a backslash-u: exactly four, nothing Integer.parseInt would also take (a sign). */
+        char unicodeEscape() throws CiphertextException {
+            if (pos + 4 > s.length()) {
+                throw bad("short \\u escape");
+            }
+            int c = 0;
+            for (int i = 0; i < 4; i++) {
+                int digit = Character.digit(s.charAt(pos + i), 16);
+                if (digit < 0 || s.charAt(pos + i) > 'f') {
+                    throw bad("bad \\u escape");
+                }
+                c = c * 16 + digit;
+            }
+            pos += 4;
+            return (char) c;
         }
     }
 }

@@ -29,6 +29,11 @@ public final class Jce {
         return THREAD_GCM.get();
     }
 
+    /** AES in counter mode (S3EC's second pass releases authenticated bytes through it). */
+    public static Cipher aesCtr() {
+        return cipher("AES/CTR/NoPadding");
+    }
+
     public static Cipher aesKwp() {
         return cipher("AES/KWP/NoPadding");
     }

@@ -29,6 +29,10 @@ import java.util.concurrent.atomic.LongAdder;
  * unreadable, so it is a window of loss too; one GenerateDataKey per (KEK, context) per max age
  * is its price.
  *
+ * <p>S3EC V2 is the exception: it encrypts with the DEK itself under a random 96-bit IV, so a V2
+ * DEK retires after at most {@link #MAX_OBJECTS_S3EC_V2} objects. DEKs of different wrappings
+ * never mix: a DEK generated for V3 is not handed out for V2 or v1.
+ *
  * <p>Every caller gets its own copy of the DEK (close it); the cache zeroes its copy on retirement.
  */
 public final class DekCache extends ForwardingKms {
@@ -37,6 +41,14 @@ public final class DekCache extends ForwardingKms {
     public static final long MAX_OBJECTS_CEILING = 1L << 32;
     /** Hard ceiling on bytes per DEK (1 PiB): a bound on what one leaked DEK can expose. */
     public static final long MAX_BYTES_CEILING = 1L << 50;
+    /**
+     * Objects per DEK under the S3EC V2 wrapping, whatever the limits say: V2 encrypts each object
+     * with the DEK itself and a random 96-bit IV, so GCM's random-IV bound applies per DEK. 2^20 is
+     * far below the 2^32 invocations NIST SP 800-38D §8.3 allows (IV collision probability below
+     * 2^-57). V3 and format v1 derive a key per object from a fresh salt, so their ceiling is
+     * {@link #MAX_OBJECTS_CEILING}.
+     */
+    public static final long MAX_OBJECTS_S3EC_V2 = 1L << 20;
 
     /**
      * When a DEK retires. The defaults are {@link #DEFAULTS}'s, the {@code kms.dek.cache.*} keys of
@@ -70,7 +82,8 @@ public final class DekCache extends ForwardingKms {
     public record Stats(long hits, long misses, long retiredByAge, long retiredByObjects, long retiredByBytes) {
     }
 
-    private record Slot(KekId kek, EncryptionContext context) {
+    /** A DEK is only ever handed out under the wrapping it was generated for. */
+    private record Slot(KekId kek, EncryptionContext context, DekWrapping wrapping) {
     }
 
     private static final class Entry {
@@ -115,7 +128,13 @@ public final class DekCache extends ForwardingKms {
 
     @Override
     public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
-        Slot slot = new Slot(kek, context);
+        return generateDataKey(kek, context, DekWrapping.SRRRS_V1);
+    }
+
+    /** As the v1 method, one current DEK per (KEK, context, wrapping). */
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        Slot slot = new Slot(kek, context, wrapping);
         // One lock per (KEK, context): a slow KMS call for one tenant does not stall the others.
         synchronized (locks.computeIfAbsent(slot, s -> new Object())) {
             Entry entry = current.get(slot);
@@ -125,7 +144,8 @@ public final class DekCache extends ForwardingKms {
                 return lease(entry);
             }
             misses.increment();
-            DataKeyPair fresh = delegate.generateDataKey(kek, context);
+            DataKeyPair fresh = wrapping == DekWrapping.SRRRS_V1 ? delegate.generateDataKey(kek, context)
+                    : delegate.generateDataKey(kek, context, wrapping);
             Entry created = new Entry(fresh.plaintext(), fresh.wrapped(), clock.instant());
             created.objects.incrementAndGet();
             current.put(slot, created);
@@ -158,7 +178,7 @@ public final class DekCache extends ForwardingKms {
         LongAdder reason = null;
         if (!clock.instant().isBefore(entry.created.plus(limits.maxAge()))) {
             reason = retiredByAge;
-        } else if (entry.objects.get() >= limits.maxObjects()) {
+        } else if (entry.objects.get() >= maxObjects(slot.wrapping())) {
             reason = retiredByObjects;
         } else if (entry.bytes.get() >= limits.maxBytes()) {
             reason = retiredByBytes;
@@ -170,6 +190,10 @@ public final class DekCache extends ForwardingKms {
         current.remove(slot, entry);
         entry.dek.close();
         return true;
+    }
+
+    private long maxObjects(DekWrapping wrapping) {
+        return wrapping == DekWrapping.S3EC_V2 ? Math.min(limits.maxObjects(), MAX_OBJECTS_S3EC_V2) : limits.maxObjects();
     }
 
     /** The counters now. */

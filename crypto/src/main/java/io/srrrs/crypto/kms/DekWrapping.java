@@ -1,7 +1,11 @@
 package io.srrrs.crypto.kms;
 
 import io.srrrs.crypto.format.OutputFormat;
+import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.S3ecContent;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * How a provider wraps a DEK (docs/S3EC.md §3): in its own blob bound to the KEK and the encryption
@@ -13,6 +17,12 @@ public enum DekWrapping {
     SRRRS_V1(null),
     S3EC_V3(S3ecContent.Version.V3),
     S3EC_V2(S3ecContent.Version.V2);
+
+    /**
+     * The context key S3EC's KmsKeyring reserves for the content algorithm; a kms+context wrap adds
+     * it, so a caller's context must not hold it.
+     */
+    public static final String CEK_ALG_CONTEXT_KEY = "aws:x-amz-cek-alg";
 
     private final S3ecContent.Version s3ec;
 
@@ -37,6 +47,25 @@ public enum DekWrapping {
             throw new IllegalStateException("format v1 wrapping has no S3EC content algorithm");
         }
         return s3ec.cekAlgorithm();
+    }
+
+    /**
+     * The context a KMS binds an S3EC kms+context wrap to: {@code context} plus
+     * {@value #CEK_ALG_CONTEXT_KEY} = {@link #s3ecCekAlgorithm()}, in the caller's key order, then
+     * the reserved key. A DEK wrapped under one wrapping so never opens under another.
+     *
+     * @throws IllegalArgumentException if {@code context} already holds the reserved key
+     * @throws IllegalStateException    for {@link #SRRRS_V1}
+     */
+    public Map<String, String> kmsContext(EncryptionContext context) {
+        String alg = s3ecCekAlgorithm();
+        if (context.asMap().containsKey(CEK_ALG_CONTEXT_KEY)) {
+            throw new IllegalArgumentException("the encryption context must not hold '" + CEK_ALG_CONTEXT_KEY
+                    + "': S3EC reserves it for the content algorithm, which the KMS adds itself");
+        }
+        Map<String, String> out = new LinkedHashMap<>(context.asMap());
+        out.put(CEK_ALG_CONTEXT_KEY, alg);
+        return out;
     }
 
     public static DekWrapping of(OutputFormat format) {

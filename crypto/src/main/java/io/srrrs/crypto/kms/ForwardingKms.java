@@ -4,7 +4,10 @@ import io.srrrs.crypto.format.EncryptionContext;
 
 import java.util.Objects;
 
-/** Base of the decorators: forwards every call; a decorator overrides what it changes. */
+/**
+ * Base of the decorators: forwards every call, the wrapping-aware ones as they are (never through
+ * the v1 methods, so a provider's S3EC wrapping reaches it); a decorator overrides what it changes.
+ */
 abstract class ForwardingKms implements Kms {
 
     /** The KMS every call is passed to. */
@@ -37,6 +40,22 @@ abstract class ForwardingKms implements Kms {
     @Override
     public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
         return delegate.rewrap(wrapped, context, target);
+    }
+
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return delegate.generateDataKey(kek, context, wrapping);
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return delegate.unwrap(wrapped, context, wrapping);
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        return delegate.rewrap(wrapped, context, wrapping, target);
     }
 
     @Override

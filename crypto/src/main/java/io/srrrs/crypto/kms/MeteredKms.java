@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts every call that reaches the KMS below it: calls, failures by exception type, and
  * latency (total and maximum) per operation. Place it inside the caches and outside the retries
- * to count logical KMS calls; snapshots feed Kafka's metrics registry in the topology.
+ * to count logical KMS calls; snapshots feed Kafka's metrics registry in the topology. An S3EC call
+ * counts under the same operation as a v1 one; {@link #callsByWrapping()} tells them apart.
  */
 public final class MeteredKms extends ForwardingKms {
 
@@ -51,12 +52,16 @@ public final class MeteredKms extends ForwardingKms {
 
     private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
     private final ConcurrentHashMap<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
+    private final Map<DekWrapping, LongAdder> byWrapping = new EnumMap<>(DekWrapping.class);
 
     /** Counts the calls that reach {@code delegate}. */
     public MeteredKms(Kms delegate) {
         super(delegate);
         for (Operation op : Operation.values()) {
             counters.put(op, new Counters());
+        }
+        for (DekWrapping w : DekWrapping.values()) {
+            byWrapping.put(w, new LongAdder());
         }
     }
 
@@ -75,6 +80,22 @@ public final class MeteredKms extends ForwardingKms {
             c.latency.add(nanos);
             c.max.accumulate(nanos);
         }
+    }
+
+    /** As {@link #measured(Operation, Call)}, also counted under {@code wrapping}. */
+    private <T> T measured(Operation op, DekWrapping wrapping, Call<T> call) throws KmsException {
+        byWrapping.get(wrapping).increment();
+        return measured(op, call);
+    }
+
+    /**
+     * Generate, unwrap and rewrap calls so far per DEK wrapping (format v1's, S3EC V3's, V2's); the
+     * per-operation counters of {@link #snapshot()} count them all alike.
+     */
+    public Map<DekWrapping, Long> callsByWrapping() {
+        Map<DekWrapping, Long> out = new EnumMap<>(DekWrapping.class);
+        byWrapping.forEach((w, n) -> out.put(w, n.sum()));
+        return out;
     }
 
     /** Calls of every operation so far, without building a snapshot. */
@@ -102,17 +123,33 @@ public final class MeteredKms extends ForwardingKms {
 
     @Override
     public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
-        return measured(Operation.GENERATE_DATA_KEY, () -> delegate.generateDataKey(kek, context));
+        return measured(Operation.GENERATE_DATA_KEY, DekWrapping.SRRRS_V1,
+                () -> delegate.generateDataKey(kek, context));
     }
 
     @Override
     public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
-        return measured(Operation.UNWRAP, () -> delegate.unwrap(wrapped, context));
+        return measured(Operation.UNWRAP, DekWrapping.SRRRS_V1, () -> delegate.unwrap(wrapped, context));
     }
 
     @Override
     public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
-        return measured(Operation.REWRAP, () -> delegate.rewrap(wrapped, context, target));
+        return measured(Operation.REWRAP, DekWrapping.SRRRS_V1, () -> delegate.rewrap(wrapped, context, target));
     }
 
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return measured(Operation.GENERATE_DATA_KEY, wrapping, () -> delegate.generateDataKey(kek, context, wrapping));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return measured(Operation.UNWRAP, wrapping, () -> delegate.unwrap(wrapped, context, wrapping));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        return measured(Operation.REWRAP, wrapping, () -> delegate.rewrap(wrapped, context, wrapping, target));
+    }
 }

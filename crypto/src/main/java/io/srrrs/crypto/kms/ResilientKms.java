@@ -124,4 +124,19 @@ public final class ResilientKms extends ForwardingKms {
         return withRetries(() -> delegate.rewrap(wrapped, context, target));
     }
 
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return withRetries(() -> delegate.generateDataKey(kek, context, wrapping));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return withRetries(() -> delegate.unwrap(wrapped, context, wrapping));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        return withRetries(() -> delegate.rewrap(wrapped, context, wrapping, target));
+    }
 }

@@ -13,8 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Decrypt-side cache of unwrapped DEKs, keyed by the wrapped bytes (with KMS, KEK and context): a
- * reader opening many objects under one DEK asks the KMS once. Bounded by entry count (least
+ * Decrypt-side cache of unwrapped DEKs, keyed by the wrapped bytes (with KMS, KEK, context and
+ * wrapping): a reader opening many objects under one DEK asks the KMS once. Bounded by entry count (least
  * recently used goes first) and by time to live; evicted keys are zeroed. Callers get copies.
  *
  * <p>A KEK disabled in the KMS stays usable here until the entry's TTL runs out: keep the TTL as
@@ -49,7 +49,8 @@ public final class UnwrappedDekCache extends ForwardingKms {
     public record Stats(long hits, long misses, long evictions, int size) {
     }
 
-    private record Key(String kms, KekId kek, ByteBuffer blob, EncryptionContext context) {
+    /** The wrapping is part of the key: a blob opened as one wrapping is never handed out as another. */
+    private record Key(String kms, KekId kek, ByteBuffer blob, EncryptionContext context, DekWrapping wrapping) {
     }
 
     private record Cached(DataKey dek, Instant expires) {
@@ -76,7 +77,12 @@ public final class UnwrappedDekCache extends ForwardingKms {
 
     @Override
     public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
-        Key key = new Key(wrapped.kms(), wrapped.kek(), ByteBuffer.wrap(wrapped.blob()), context);
+        return unwrap(wrapped, context, DekWrapping.SRRRS_V1);
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        Key key = new Key(wrapped.kms(), wrapped.kek(), ByteBuffer.wrap(wrapped.blob()), context, wrapping);
         synchronized (entries) {
             Cached cached = entries.get(key);
             if (cached != null) {
@@ -91,7 +97,8 @@ public final class UnwrappedDekCache extends ForwardingKms {
         }
         misses.increment();
         // The KMS call runs outside the lock; two concurrent misses both ask, which is harmless.
-        DataKey fresh = delegate.unwrap(wrapped, context);
+        DataKey fresh = wrapping == DekWrapping.SRRRS_V1 ? delegate.unwrap(wrapped, context)
+                : delegate.unwrap(wrapped, context, wrapping);
         synchronized (entries) {
             Cached previous = entries.put(key, new Cached(fresh.copy(), clock.instant().plus(limits.ttl())));
             if (previous != null) {

@@ -189,6 +189,34 @@ class WycheproofTest {
         }));
     }
 
+    /**
+     * HKDF-SHA512, which S3EC V3 derives its content key and key commitment with. The file is
+     * Wycheproof's own at the commit SOURCE.txt names (../shared holds only the SHA-256 file).
+     */
+    @TestFactory
+    Stream<DynamicTest> hkdfSha512ThroughBouncyCastle() throws IOException {
+        List<Vector> vectors = load("hkdf_sha512_test.json");
+        assertThat(vectors).hasSizeGreaterThan(80);
+        return vectors.stream().map(v -> DynamicTest.dynamicTest(v.name(), () -> {
+            int size = v.test().get("size").asInt();
+            if (v.result().equals("valid")) {
+                assertArrayEquals(v.bytes("okm"), Hkdf.deriveSha512(v.bytes("ikm"), v.bytes("salt"), v.bytes("info"),
+                        size));
+                // Extract, then expand several outputs from one PRK, as S3ecKeys does.
+                byte[] prk = Hkdf.extractSha512(v.bytes("salt"), v.bytes("ikm"));
+                byte[][] two = Hkdf.expandAllSha512(prk, new byte[][] {v.bytes("info"), v.bytes("info")},
+                        new int[] {size, size});
+                assertArrayEquals(v.bytes("okm"), two[0]);
+                assertArrayEquals(v.bytes("okm"), two[1]);
+            } else {
+                // Invalid HKDF vectors ask for more than 255 × 64 bytes of output.
+                assertThat(size).isGreaterThan(255 * 64);
+                assertThatThrownBy(() -> Hkdf.deriveSha512(v.bytes("ikm"), v.bytes("salt"), v.bytes("info"), size))
+                        .isInstanceOf(RuntimeException.class);
+            }
+        }));
+    }
+
     @Test
     void licenceTravelsWithTheVectors() throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/wycheproof/LICENSE")) {

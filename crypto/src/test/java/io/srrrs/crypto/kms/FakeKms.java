@@ -68,6 +68,47 @@ final class FakeKms implements Kms {
         return new WrappedDek("fake", target, wrapped.blob());
     }
 
+    /** An S3EC "wrap": the v1 fake blob behind one byte naming the wrapping, checked on unwrap. */
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return generateDataKey(kek, context);
+        }
+        DataKeyPair v1 = generateDataKey(kek, context);
+        return new DataKeyPair(v1.plaintext(), new WrappedDek("fake", kek, tagged(wrapping, v1.wrapped().blob())));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return unwrap(wrapped, context);
+        }
+        unwrapCalls.incrementAndGet();
+        maybeFail();
+        byte[] blob = wrapped.blob();
+        if (blob.length != 33 || blob[0] != wrapping.ordinal()) {
+            throw new InvalidWrappedKeyException("not wrapped as " + wrapping);
+        }
+        return DataKey.adopt(xor(java.util.Arrays.copyOfRange(blob, 1, 33), context));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return rewrap(wrapped, context, target);
+        }
+        maybeFail();
+        return new WrappedDek("fake", target, wrapped.blob());
+    }
+
+    private static byte[] tagged(DekWrapping wrapping, byte[] blob) {
+        byte[] out = new byte[blob.length + 1];
+        out[0] = (byte) wrapping.ordinal();
+        System.arraycopy(blob, 0, out, 1, blob.length);
+        return out;
+    }
+
     private static byte[] xor(byte[] in, EncryptionContext ctx) {
         byte[] out = in.clone();
         byte[] pad = ctx.canonicalBytes();

@@ -4,6 +4,7 @@ import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
@@ -40,6 +41,12 @@ import software.amazon.awssdk.services.kms.model.NotFoundException;
  * CloudTrail. KEK ids are key ARNs (an alias or key id resolves to the ARN by {@code DescribeKey}).
  * The wrapped blob is KMS's {@code CiphertextBlob} as is.
  *
+ * <p>The S3EC wrappings are S3EC's KmsKeyring ("kms+context"): the same calls under the caller's
+ * context plus {@code aws:x-amz-cek-alg} = "115" (V3) or "AES/GCM/NoPadding" (V2), so an S3EC
+ * application reads our objects with its own KmsKeyring, and a DEK wrapped for one format never
+ * opens as another. A caller's context holding that reserved key is refused
+ * (IllegalArgumentException).
+ *
  * <p>No retries here: the SDK's are switched off by {@link AwsKmsFactory} and the
  * {@code DecoratedKms}'s resilience decorator retries what {@link #translate} calls transient.
  */
@@ -75,10 +82,49 @@ public final class AwsKms implements Kms {
 
     @Override
     public DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
+        return generate(kek, context.asMap());
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
+        return decrypt(wrapped, context.asMap());
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
+        return reEncrypt(wrapped, context.asMap(), target);
+    }
+
+    /** S3EC's kms+context: the KMS encryption context is the caller's plus {@code aws:x-amz-cek-alg}. */
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return generate(kek, kmsContext(context, wrapping));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return decrypt(wrapped, kmsContext(context, wrapping));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        return reEncrypt(wrapped, kmsContext(context, wrapping), target);
+    }
+
+    /**
+     * The EncryptionContext AWS KMS binds: the caller's for format v1, S3EC's for an S3EC wrapping.
+     * Built as a plain map, not an {@link EncryptionContext}: the reserved key is KMS's business and
+     * must not count against our context's own limits.
+     */
+    private static Map<String, String> kmsContext(EncryptionContext context, DekWrapping wrapping) {
+        return wrapping == DekWrapping.SRRRS_V1 ? context.asMap() : wrapping.kmsContext(context);
+    }
+
+    private DataKeyPair generate(KekId kek, Map<String, String> context) throws KmsException {
         GenerateDataKeyResponse r;
         try {
-            r = client.generateDataKey(b -> b.keyId(kek.value()).keySpec(DataKeySpec.AES_256)
-                    .encryptionContext(context.asMap()));
+            r = client.generateDataKey(b -> b.keyId(kek.value()).keySpec(DataKeySpec.AES_256).encryptionContext(context));
         } catch (SdkException e) {
             throw translate(e, "GenerateDataKey", kek.value());
         }
@@ -93,34 +139,33 @@ public final class AwsKms implements Kms {
         }
     }
 
-    @Override
-    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
-        if (!TYPE.equals(wrapped.kms())) {
-            throw new InvalidWrappedKeyException("DEK was wrapped by KMS type '" + wrapped.kms() + "', not by AWS KMS");
-        }
+    private DataKey decrypt(WrappedDek wrapped, Map<String, String> context) throws KmsException {
+        requireOurs(wrapped);
         DecryptResponse r;
         try {
             r = client.decrypt(b -> b.keyId(wrapped.kek().value()).ciphertextBlob(SdkBytes.fromByteArray(wrapped.blob()))
-                    .encryptionContext(context.asMap()));
+                    .encryptionContext(context));
         } catch (SdkException e) {
             throw translate(e, "Decrypt", wrapped.kek().value());
         }
         return dataKey(r.plaintext(), "Decrypt");
     }
 
-    @Override
-    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target) throws KmsException {
-        if (!TYPE.equals(wrapped.kms())) {
-            throw new InvalidWrappedKeyException("DEK was wrapped by KMS type '" + wrapped.kms() + "', not by AWS KMS");
-        }
+    private WrappedDek reEncrypt(WrappedDek wrapped, Map<String, String> ctx, KekId target) throws KmsException {
+        requireOurs(wrapped);
         try {
-            Map<String, String> ctx = context.asMap();
             var r = client.reEncrypt(b -> b.ciphertextBlob(SdkBytes.fromByteArray(wrapped.blob()))
                     .sourceKeyId(wrapped.kek().value()).sourceEncryptionContext(ctx)
                     .destinationKeyId(target.value()).destinationEncryptionContext(ctx));
             return new WrappedDek(TYPE, r.keyId() == null ? target : new KekId(r.keyId()), r.ciphertextBlob().asByteArray());
         } catch (SdkException e) {
             throw translate(e, "ReEncrypt", wrapped.kek().value() + " -> " + target.value());
+        }
+    }
+
+    private static void requireOurs(WrappedDek wrapped) throws InvalidWrappedKeyException {
+        if (!TYPE.equals(wrapped.kms())) {
+            throw new InvalidWrappedKeyException("DEK was wrapped by KMS type '" + wrapped.kms() + "', not by AWS KMS");
         }
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
@@ -26,8 +27,11 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kms.KmsClient;
@@ -214,6 +218,52 @@ class AwsKmsIT {
             assertThat(calls.calls(MeteredKms.Operation.GENERATE_DATA_KEY)).as("GenerateDataKey calls for 1000 objects")
                     .isEqualTo(1);
             assertThat(stack.dekCacheStats().hits()).isEqualTo(999);
+        }
+    }
+
+    /** S3EC's kms+context, checked with the raw KMS API as an S3EC KmsKeyring would call it. */
+    @ParameterizedTest
+    @EnumSource(value = DekWrapping.class, names = {"S3EC_V3", "S3EC_V2"})
+    void anS3ecWrapIsKmsContextWithTheReservedKey(DekWrapping wrapping) throws Exception {
+        try (Kms kms = KmsConfig.provider(config); DataKeyPair pair = kms.generateDataKey(new KekId(orders), CONTEXT, wrapping);
+             DataKey back = kms.unwrap(pair.wrapped(), CONTEXT, wrapping); KmsClient admin = admin(ca)) {
+            assertThat(back.material()).isEqualTo(pair.plaintext().material());
+            Map<String, String> s3ec = new HashMap<>(CONTEXT.asMap());
+            s3ec.put("aws:x-amz-cek-alg", wrapping == DekWrapping.S3EC_V3 ? "115" : "AES/GCM/NoPadding");
+            byte[] plain = admin.decrypt(b -> b.keyId(orders).encryptionContext(s3ec)
+                    .ciphertextBlob(SdkBytes.fromByteArray(pair.wrapped().blob()))).plaintext().asByteArray();
+            assertThat(plain).as("the blob is KMS's CiphertextBlob under S3EC's context").isEqualTo(pair.plaintext().material());
+        }
+    }
+
+    @Test
+    void aV3WrappedDekDoesNotUnwrapAsV2OrV1() throws Exception {
+        try (Kms kms = KmsConfig.provider(config);
+             DataKeyPair pair = kms.generateDataKey(new KekId(orders), CONTEXT, DekWrapping.S3EC_V3)) {
+            assertThatThrownBy(() -> kms.unwrap(pair.wrapped(), CONTEXT, DekWrapping.S3EC_V2))
+                    .isInstanceOf(InvalidWrappedKeyException.class);
+            assertThatThrownBy(() -> kms.unwrap(pair.wrapped(), CONTEXT)).isInstanceOf(InvalidWrappedKeyException.class);
+            try (DataKeyPair v1 = kms.generateDataKey(new KekId(orders), CONTEXT)) {
+                assertThatThrownBy(() -> kms.unwrap(v1.wrapped(), CONTEXT, DekWrapping.S3EC_V3))
+                        .isInstanceOf(InvalidWrappedKeyException.class);
+            }
+        }
+    }
+
+    @Test
+    void anS3ecRewrapKeepsTheWrappingAndACallerMayNotSetTheReservedKey() throws Exception {
+        try (Kms kms = KmsConfig.provider(config);
+             DataKeyPair pair = kms.generateDataKey(new KekId(orders), CONTEXT, DekWrapping.S3EC_V2)) {
+            WrappedDek moved = kms.rewrap(pair.wrapped(), CONTEXT, DekWrapping.S3EC_V2, new KekId(archive));
+            assertThat(moved.kek().value()).isEqualTo(archive);
+            try (DataKey back = kms.unwrap(moved, CONTEXT, DekWrapping.S3EC_V2)) {
+                assertThat(back.material()).isEqualTo(pair.plaintext().material());
+            }
+            assertThatThrownBy(() -> kms.unwrap(moved, CONTEXT, DekWrapping.S3EC_V3))
+                    .isInstanceOf(InvalidWrappedKeyException.class);
+            EncryptionContext reserved = EncryptionContext.of("tenant", "acme", "aws:x-amz-cek-alg", "115");
+            assertThatThrownBy(() -> kms.generateDataKey(new KekId(orders), reserved, DekWrapping.S3EC_V3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("aws:x-amz-cek-alg");
         }
     }
 }

@@ -7,6 +7,7 @@ import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
@@ -47,6 +48,12 @@ import java.util.function.Supplier;
  *   <li>The wrapped blob is Transit's ciphertext string ({@code vault:v<N>:...}) as UTF-8: its
  *       version prefix is the key version.</li>
  * </ul>
+ *
+ * <p>The S3EC wrappings: Transit keys cannot be exported, so no S3EC application can unwrap with
+ * S3EC's own AES keyring; S3EC readers use our keyring adapter (s3ec-keyring), which calls this
+ * provider. So an S3EC wrap is the v1 wrap under the caller's context plus the reserved
+ * {@code aws:x-amz-cek-alg} = "115" (V3) or "AES/GCM/NoPadding" (V2), as S3EC's kms+context does:
+ * a DEK wrapped for one format never opens as another, and the caller's context is bound as for v1.
  *
  * <p>The DEK arrives base64 in a JSON string, which Java cannot zero; the decoded bytes are ours
  * and are zeroed on close. Untested against a real Vault here (none can run on our machines):
@@ -125,6 +132,33 @@ public final class VaultTransitKms implements Kms {
                     .put("context", contextParam(context));
             return wrapped(target, call("POST", "encrypt/" + encode(target.value()), body, "encrypt", target.value()));
         }
+    }
+
+    /** The v1 calls under {@link #s3ecContext}: see the class comment. */
+    @Override
+    public DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return generateDataKey(kek, s3ecContext(context, wrapping));
+    }
+
+    @Override
+    public DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping) throws KmsException {
+        return unwrap(wrapped, s3ecContext(context, wrapping));
+    }
+
+    @Override
+    public WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping, KekId target)
+            throws KmsException {
+        return rewrap(wrapped, s3ecContext(context, wrapping), target);
+    }
+
+    /**
+     * The context an S3EC wrapping derives under: the caller's plus {@code aws:x-amz-cek-alg}.
+     *
+     * @throws IllegalArgumentException if the caller's context holds the reserved key, or is already
+     *                                  at the context's size limits, so the reserved key does not fit
+     */
+    static EncryptionContext s3ecContext(EncryptionContext context, DekWrapping wrapping) {
+        return wrapping == DekWrapping.SRRRS_V1 ? context : EncryptionContext.of(wrapping.kmsContext(context));
     }
 
     private WrappedDek wrapped(KekId kek, JsonNode data) throws KmsException {

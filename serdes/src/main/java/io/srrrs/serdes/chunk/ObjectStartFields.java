@@ -2,8 +2,8 @@ package io.srrrs.serdes.chunk;
 
 import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.ObjectMetadata;
+import io.srrrs.crypto.format.ContentFormat;
 import io.srrrs.crypto.format.EncryptionContext;
-import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.schemas.ObjectStart;
@@ -18,7 +18,7 @@ import java.util.Objects;
  * The topology writes one with {@link #toAvro()}, the sink reads it back with {@link #fromAvro};
  * neither names an Avro field. The size limits are {@link ObjectMetadata}'s.
  *
- * @param metadata      the object's {@code srrrs-*} metadata (its {@code sseC} is the start's {@code sseC})
+ * @param metadata      the object's metadata, format v1 or S3EC (its {@code sseC} is the start's {@code sseC})
  * @param contentType   the object's Content-Type, or null
  * @param userMetadata  the producer's own {@code x-amz-meta-*} labels (never {@code srrrs-*} ones)
  * @param sealedSseCKey with SSE-C, the object's SSE-C key sealed to the sink's public key; else null.
@@ -36,7 +36,7 @@ public record ObjectStartFields(ObjectMetadata metadata, String contentType, Map
     public ObjectStart toAvro() {
         WrappedDek dek = metadata.wrappedDek();
         return ObjectStart.newBuilder()
-                .setHeader(ByteBuffer.wrap(metadata.header().toBytes()))
+                .setHeader(ByteBuffer.wrap(metadata.content().toBytes())) // a v1 header or S3EC content: both travel
                 .setKms(dek.kms())
                 .setKekId(dek.kek().value())
                 .setWrappedDek(ByteBuffer.wrap(dek.blob()))
@@ -51,15 +51,15 @@ public record ObjectStartFields(ObjectMetadata metadata, String contentType, Map
     /**
      * Reads an ObjectStart, checking every field as the format's own types do.
      *
-     * @throws CiphertextException       the header is not a format v1 header this code knows
+     * @throws CiphertextException       the header is neither a format v1 header nor S3EC content this code knows
      * @throws IllegalArgumentException  a KMS type, KEK id, wrapped DEK or context is invalid, or our
      *                                   metadata is over its limit ({@link io.srrrs.crypto.MetadataTooLargeException})
      * @throws NullPointerException      a required field is null
      */
     public static ObjectStartFields fromAvro(ObjectStart start) throws CiphertextException {
-        FormatHeader header = FormatHeader.parse(bytes(start.getHeader()));
+        ContentFormat content = ContentFormat.parse(bytes(start.getHeader()));
         WrappedDek dek = new WrappedDek(start.getKms(), new KekId(start.getKekId()), bytes(start.getWrappedDek()));
-        ObjectMetadata metadata = new ObjectMetadata(header, dek, EncryptionContext.of(start.getEncryptionContext()),
+        ObjectMetadata metadata = new ObjectMetadata(content, dek, EncryptionContext.of(start.getEncryptionContext()),
                 start.getSseC());
         Map<String, String> user = start.getUserMetadata() == null ? Map.of() : start.getUserMetadata();
         ByteBuffer sealed = start.getSealedSseCKey();

@@ -8,6 +8,7 @@ import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.FormatV1;
+import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.schemas.ObjectStart;
@@ -56,6 +57,26 @@ class ObjectStartFieldsTest {
             assertThat(back.contentType()).isEqualTo("text/plain");
             assertThat(back.userMetadata()).isEqualTo(Map.of("owner", "ops"));
             assertThat(back.sealedSseCKey()).isEqualTo(sseC ? new byte[] {9, 9} : null);
+        }
+    }
+
+    @Test
+    void s3ecContentTravelsInTheHeaderFieldAndComesBackAsS3ecMetadata() throws Exception {
+        for (S3ecContent.Version version : S3ecContent.Version.values()) {
+            byte[] nonce = new byte[version.nonceLength()];
+            nonce[0] = 5;
+            byte[] commitment = new byte[version.commitmentLength()];
+            S3ecContent content = new S3ecContent(version, S3ecContent.WrapAlgorithm.AES_GCM, nonce, commitment);
+            ObjectMetadata metadata = new ObjectMetadata(content, new WrappedDek("local", new KekId("orders"),
+                    new byte[60]), EncryptionContext.of(), true);
+            ObjectStartFields f = new ObjectStartFields(metadata, null, Map.of(), new byte[] {9});
+            assertThat(f.toAvro().getHeader()).isEqualTo(ByteBuffer.wrap(content.toBytes()));
+            ObjectStartFields back = ObjectStartFields.fromAvro(f.toAvro());
+            assertThat(back.metadata().content()).isInstanceOf(S3ecContent.class);
+            assertThat(back.metadata().content().toBytes()).isEqualTo(content.toBytes());
+            assertThat(back.metadata().toMap()).isEqualTo(metadata.toMap())
+                    .containsKey(version == S3ecContent.Version.V3 ? "x-amz-3" : "x-amz-key-v2");
+            assertThat(back.metadata().wrappedDek().blob()).hasSize(60);
         }
     }
 

@@ -2,34 +2,29 @@ package io.srrrs.crypto.kms.local;
 
 import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatV1;
-import io.srrrs.crypto.internal.Hkdf;
-import io.srrrs.crypto.internal.Jce;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
-import io.srrrs.crypto.kms.KekBinding;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.KeyDisabledException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.crypto.kms.S3ecAesGcmKeyring;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
 import io.srrrs.crypto.kms.local.LocalKeystore.Kek;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.Cipher;
-import javax.crypto.spec.SecretKeySpec;
+import javax.crypto.SecretKey;
 
 /**
  * The {@code local} KMS: KEKs (AES-256) in a password-protected PKCS#12 keystore, with versions
@@ -37,10 +32,10 @@ import javax.crypto.spec.SecretKeySpec;
  * any key file. This class holds the KMS operations and the administration {@code srrrs keys}
  * uses; the file itself (format, atomic writes, re-reading) is {@link LocalKeystore}'s.
  *
- * <p>Wrapped DEK blob v1 (docs/FORMAT.md §7.1):
- * {@code 0x01 ‖ u32 kekVersion ‖ AES-KWP(wrapKey, DEK)} with
- * {@code wrapKey = HKDF-SHA256(KEK_v, salt=∅, "SRRRS local wrap v1" 0x00 ‖ lp16(name) ‖ u32 version ‖ C)},
- * so a DEK only unwraps under its own encryption context.
+ * <p>Wrapped DEK blob v1 ({@link LocalBlobV1}) binds the KEK version and the context. The S3EC
+ * wrappings use S3EC's AES keyring blob ({@link S3ecAesGcmKeyring}), which binds neither: an unwrap
+ * tries the KEK's versions newest first, and such objects have an empty context.
+ * {@link #exportS3ecKek} gives an S3EC application the key for its own AesKeyring.
  *
  * <p>The file is re-read whenever it changes on disk, so a KEK disabled or destroyed by
  * {@code srrrs keys} in another process takes effect here at the next call. Thread-safe: every
@@ -54,9 +49,6 @@ public final class LocalKeystoreKms implements Kms {
     /** KEK names: PKCS#12 folds aliases to lower case, so names are lower case to begin with. */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final String ALIAS_PREFIX = "alias/";
-
-    private static final byte BLOB_VERSION = 0x01;
-    private static final String WRAP_LABEL = "SRRRS local wrap v1";
 
     /** Whether a KEK may wrap and unwrap. */
     public enum State { ENABLED, DISABLED }
@@ -112,11 +104,8 @@ public final class LocalKeystoreKms implements Kms {
     public synchronized DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
         store.refresh();
         Kek k = usable(kek.value());
-        byte[] dek = new byte[FormatV1.DEK_LENGTH];
-        random.nextBytes(dek);
-        DataKey plaintext = DataKey.adopt(dek);
-        int version = k.versions.lastKey();
-        return new DataKeyPair(plaintext, wrap(k, version, plaintext.material(), context));
+        DataKey plaintext = freshDek();
+        return new DataKeyPair(plaintext, LocalBlobV1.wrapped(k, plaintext.material(), context));
     }
 
     /** Opens a DEK under the KEK version its blob names. */
@@ -139,9 +128,58 @@ public final class LocalKeystoreKms implements Kms {
     public synchronized WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target)
             throws KmsException {
         try (DataKey dek = unwrap(wrapped, context)) {
-            Kek k = usable(target.value());
-            return wrap(k, k.versions.lastKey(), dek.material(), context);
+            return LocalBlobV1.wrapped(usable(target.value()), dek.material(), context);
         }
+    }
+
+    /** As the v1 method; an S3EC DEK is wrapped under the KEK's newest version with S3EC's AES/GCM wrap. */
+    @Override
+    public synchronized DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return generateDataKey(kek, context);
+        }
+        S3ecAesGcmKeyring.requireEmptyContext(context, TYPE);
+        store.refresh();
+        Kek k = usable(kek.value());
+        DataKey plaintext = freshDek();
+        return new DataKeyPair(plaintext, LocalS3ecWrap.wrap(k, plaintext.material(), wrapping, random));
+    }
+
+    /** As the v1 method; an S3EC blob names no version, so the KEK's versions are tried newest first. */
+    @Override
+    public synchronized DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return unwrap(wrapped, context);
+        }
+        S3ecAesGcmKeyring.requireEmptyContext(context, TYPE);
+        store.refresh();
+        requireOurs(wrapped);
+        return LocalS3ecWrap.unwrap(usable(wrapped.kek().value()), wrapped.blob(), wrapping);
+    }
+
+    /** As the v1 method: unwraps here and wraps again, the same way, under {@code target}'s newest version. */
+    @Override
+    public synchronized WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping,
+                                          KekId target) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return rewrap(wrapped, context, target);
+        }
+        try (DataKey dek = unwrap(wrapped, context, wrapping)) {
+            return LocalS3ecWrap.wrap(usable(target.value()), dek.material(), wrapping, random);
+        }
+    }
+
+    /**
+     * KEK {@code name}'s newest version as an AES key for an S3EC application's raw AesKeyring, which
+     * then reads and writes the S3EC objects this KMS wraps. The local keystore is a development and
+     * test KMS: this copies a KEK out on purpose, as no production KMS would. After a rotation,
+     * export again (DEKs wrapped under the new version do not open under the old key).
+     */
+    public synchronized SecretKey exportS3ecKek(String name) throws KmsException {
+        store.refresh();
+        return LocalS3ecWrap.aesKey(usable(name).versions.lastEntry().getValue());
     }
 
     // ---- administration ------------------------------------------------------------------------
@@ -224,55 +262,29 @@ public final class LocalKeystoreKms implements Kms {
 
     // ---- the v1 blob ---------------------------------------------------------------------------
 
-    private WrappedDek wrap(Kek k, int version, byte[] dek, EncryptionContext context) {
-        return new WrappedDek(TYPE, new KekId(k.name), wrapBlob(k.name, version, k.versions.get(version), dek, context));
-    }
-
     /** The v1 blob of docs/FORMAT.md §7.1; a pure function, public for test vectors and tools. */
     public static byte[] wrapBlob(String name, int version, byte[] kek, byte[] dek, EncryptionContext context) {
-        byte[] wrapKey = wrapKey(name, version, kek, context);
-        try {
-            Cipher kwp = Jce.aesKwp();
-            kwp.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(wrapKey, "AES"));
-            byte[] wrapped = kwp.doFinal(dek);
-            return ByteBuffer.allocate(5 + wrapped.length).put(BLOB_VERSION).putInt(version).put(wrapped).array();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-KWP failed: " + e.getClass().getSimpleName(), e);
-        } finally {
-            Arrays.fill(wrapKey, (byte) 0);
-        }
+        return LocalBlobV1.wrap(name, version, kek, dek, context);
     }
 
     /** Inverse of {@link #wrapBlob}; the blob's version field must already have picked {@code kek}. */
     public static DataKey unwrapBlob(String name, byte[] blob, byte[] kek, EncryptionContext context)
             throws InvalidWrappedKeyException {
-        int version = blobVersion(blob);
-        byte[] wrapKey = wrapKey(name, version, kek, context);
-        try {
-            Cipher kwp = Jce.aesKwp();
-            kwp.init(Cipher.DECRYPT_MODE, new SecretKeySpec(wrapKey, "AES"));
-            return DataKey.adopt(kwp.doFinal(blob, 5, blob.length - 5));
-        } catch (GeneralSecurityException e) {
-            throw new InvalidWrappedKeyException("wrapped DEK does not open under KEK '" + name + "' version "
-                    + version + " with this encryption context");
-        } finally {
-            Arrays.fill(wrapKey, (byte) 0);
-        }
+        return LocalBlobV1.unwrap(name, blob, kek, context);
     }
 
     /** The KEK version a v1 blob was wrapped under. */
     public static int blobVersion(byte[] blob) throws InvalidWrappedKeyException {
-        if (blob.length != 5 + FormatV1.DEK_LENGTH + 8 || blob[0] != BLOB_VERSION) {
-            throw new InvalidWrappedKeyException("wrapped DEK is not a local v1 blob");
-        }
-        return ByteBuffer.wrap(blob, 1, 4).getInt();
-    }
-
-    static byte[] wrapKey(String name, int version, byte[] kek, EncryptionContext context) {
-        return Hkdf.derive(kek, null, KekBinding.bytes(WRAP_LABEL, name, version, context), 32);
+        return LocalBlobV1.version(blob);
     }
 
     // ---- lookups and checks --------------------------------------------------------------------
+
+    private DataKey freshDek() {
+        byte[] dek = new byte[FormatV1.DEK_LENGTH];
+        random.nextBytes(dek);
+        return DataKey.adopt(dek);
+    }
 
     private Kek kekNamed(String aliasOrName) throws UnknownKeyException {
         String wanted = aliasOrName.startsWith(ALIAS_PREFIX) ? aliasOrName.substring(ALIAS_PREFIX.length()) : aliasOrName;

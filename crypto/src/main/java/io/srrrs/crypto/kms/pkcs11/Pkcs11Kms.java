@@ -4,18 +4,17 @@ import io.srrrs.crypto.format.EncryptionContext;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
-import io.srrrs.crypto.kms.KekBinding;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
 import io.srrrs.crypto.kms.KmsUnavailableException;
+import io.srrrs.crypto.kms.S3ecAesGcmKeyring;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.AuthProvider;
 import java.security.GeneralSecurityException;
@@ -23,7 +22,6 @@ import java.security.KeyStore;
 import java.security.ProviderException;
 import java.security.Provider;
 import java.security.SecureRandom;
-import java.security.Security;
 import javax.security.auth.login.LoginException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -33,21 +31,18 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.GCMParameterSpec;
 
 /**
  * The {@code pkcs11} KMS: KEKs are AES-256 keys generated inside a PKCS#11 token (an HSM; SoftHSM2
  * in tests) as sensitive, non-extractable token objects, used through the JDK's SunPKCS11. The
  * KEK never exists outside the token; DEKs are wrapped by AES-GCM running on the token.
  *
- * <p>Wrapped DEK blob v1 (docs/FORMAT.md §7.2):
- * {@code 0x01 ‖ u32 kekVersion ‖ nonce(12) ‖ AES-GCM(KEK_v, nonce, DEK, aad)} with
- * {@code aad = "SRRRS pkcs11 wrap v1" 0x00 ‖ lp16(name) ‖ u32 version ‖ C}.
- * Random 96-bit nonces are safe here: one wrap per DEK keeps a KEK far below 2^32 uses.
+ * <p>Wrapped DEK blob v1: docs/FORMAT.md §7.2, {@link Pkcs11BlobV1}.
+ * Random 96-bit nonces are safe here: one wrap per DEK keeps a KEK far below 2^32 uses. The S3EC
+ * wrappings use S3EC's AES/GCM blob, also on the token ({@link Pkcs11S3ecWrap}).
  *
  * <p>Token objects are labelled {@code srrrs-kek/<name>/<version>}. SunPKCS11 cannot switch a key
  * off, so "disable" here is {@link #destroy}: crypto-shredding by deleting every version.
@@ -59,10 +54,6 @@ public final class Pkcs11Kms implements Kms {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final Pattern LABEL = Pattern.compile("srrrs-kek/([a-z0-9][a-z0-9._-]{0,63})/([0-9]{1,9})");
-    private static final byte BLOB_VERSION = 0x01;
-    private static final int NONCE_LENGTH = 12;
-    private static final int BLOB_LENGTH = 1 + 4 + NONCE_LENGTH + FormatV1.DEK_LENGTH + 16;
-    private static final String AAD_LABEL = "SRRRS pkcs11 wrap v1";
 
     /**
      * @param library       the PKCS#11 module, e.g. {@code /usr/lib/softhsm/libsofthsm2.so}
@@ -100,25 +91,8 @@ public final class Pkcs11Kms implements Kms {
 
     /** Configures SunPKCS11 for the token and logs in. */
     public static Pkcs11Kms open(Config config) {
-        if (!Files.isReadable(config.library())) {
-            throw new IllegalStateException("PKCS#11 module " + config.library() + " not found"
-                    + " (for SoftHSM2: apt-get install softhsm2)");
-        }
-        StringBuilder cfg = new StringBuilder("--name=srrrs\nlibrary=").append(config.library()).append('\n');
-        if (config.slot() >= 0) {
-            cfg.append("slot=").append(config.slot()).append('\n');
-        } else {
-            cfg.append("slotListIndex=").append(config.slotListIndex()).append('\n');
-        }
-        // Every AES key SunPKCS11 generates for us is sensitive and can never leave the token.
-        cfg.append("attributes(generate,CKO_SECRET_KEY,CKK_AES)={\n")
-                .append("  CKA_SENSITIVE=true\n  CKA_EXTRACTABLE=false\n}\n");
         try {
-            Provider base = Security.getProvider("SunPKCS11");
-            if (base == null) {
-                throw new IllegalStateException("this JDK has no SunPKCS11 provider");
-            }
-            Provider provider = base.configure(cfg.toString());
+            Provider provider = SunPkcs11.configure(config);
             KeyStore token = KeyStore.getInstance("PKCS11", provider);
             token.load(null, config.pin());
             Pkcs11Kms kms = new Pkcs11Kms(provider, token);
@@ -145,12 +119,10 @@ public final class Pkcs11Kms implements Kms {
     @Override
     public synchronized DataKeyPair generateDataKey(KekId kek, EncryptionContext context) throws KmsException {
         TreeMap<Integer, SecretKey> versions = versionsOf(kek.value());
-        byte[] dek = new byte[FormatV1.DEK_LENGTH];
-        random.nextBytes(dek);
-        DataKey plaintext = DataKey.adopt(dek);
-        int version = versions.lastKey();
+        DataKey plaintext = freshDek();
         try {
-            return new DataKeyPair(plaintext, wrap(kek.value(), version, versions.get(version), plaintext.material(), context));
+            return new DataKeyPair(plaintext, Pkcs11BlobV1.wrap(this::gcm, kek.value(), versions, plaintext.material(),
+                    context, random));
         } catch (KmsException | RuntimeException e) {
             plaintext.close();
             throw e;
@@ -159,39 +131,62 @@ public final class Pkcs11Kms implements Kms {
 
     @Override
     public synchronized DataKey unwrap(WrappedDek wrapped, EncryptionContext context) throws KmsException {
-        if (!TYPE.equals(wrapped.kms())) {
-            throw new InvalidWrappedKeyException("DEK was wrapped by KMS type '" + wrapped.kms() + "', not by PKCS#11");
-        }
-        byte[] blob = wrapped.blob();
-        if (blob.length != BLOB_LENGTH || blob[0] != BLOB_VERSION) {
-            throw new InvalidWrappedKeyException("wrapped DEK is not a pkcs11 v1 blob");
-        }
+        requireOurs(wrapped);
         String name = wrapped.kek().value();
-        int version = ByteBuffer.wrap(blob, 1, 4).getInt();
-        SecretKey kek = versionsOf(name).get(version);
-        if (kek == null) {
-            throw new UnknownKeyException("KEK '" + name + "' has no version " + version + " on the token (destroyed?)");
-        }
-        try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding", provider);
-            gcm.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(128, blob, 5, NONCE_LENGTH));
-            gcm.updateAAD(aad(name, version, context));
-            return DataKey.adopt(gcm.doFinal(blob, 5 + NONCE_LENGTH, blob.length - 5 - NONCE_LENGTH));
-        } catch (AEADBadTagException e) {
-            throw new InvalidWrappedKeyException("wrapped DEK does not open under KEK '" + name + "' version "
-                    + version + " with this encryption context");
-        } catch (GeneralSecurityException | ProviderException e) {
-            throw new KmsUnavailableException("PKCS#11 unwrap failed: " + rootMessage(e), e);
-        }
+        return Pkcs11BlobV1.unwrap(this::gcm, name, versionsOf(name), wrapped.blob(), context);
     }
 
     @Override
     public synchronized WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, KekId target)
             throws KmsException {
         try (DataKey dek = unwrap(wrapped, context)) {
-            TreeMap<Integer, SecretKey> versions = versionsOf(target.value());
-            int version = versions.lastKey();
-            return wrap(target.value(), version, versions.get(version), dek.material(), context);
+            return Pkcs11BlobV1.wrap(this::gcm, target.value(), versionsOf(target.value()), dek.material(), context,
+                    random);
+        }
+    }
+
+    /** As the v1 method; an S3EC DEK is wrapped on the token with S3EC's AES/GCM wrap, under the newest version. */
+    @Override
+    public synchronized DataKeyPair generateDataKey(KekId kek, EncryptionContext context, DekWrapping wrapping)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return generateDataKey(kek, context);
+        }
+        S3ecAesGcmKeyring.requireEmptyContext(context, TYPE);
+        TreeMap<Integer, SecretKey> versions = versionsOf(kek.value());
+        DataKey plaintext = freshDek();
+        try {
+            return new DataKeyPair(plaintext, Pkcs11S3ecWrap.wrap(this::gcm, kek.value(), versions, plaintext.material(),
+                    wrapping, random));
+        } catch (KmsException | RuntimeException e) {
+            plaintext.close();
+            throw e;
+        }
+    }
+
+    /** As the v1 method; the S3EC blob names no version, so the token's versions are tried newest first. */
+    @Override
+    public synchronized DataKey unwrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping)
+            throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return unwrap(wrapped, context);
+        }
+        S3ecAesGcmKeyring.requireEmptyContext(context, TYPE);
+        requireOurs(wrapped);
+        String name = wrapped.kek().value();
+        return Pkcs11S3ecWrap.unwrap(this::gcm, name, versionsOf(name), wrapped.blob(), wrapping);
+    }
+
+    /** As the v1 rewrap (unwrap on the token, wrap again there), keeping the S3EC wrapping. */
+    @Override
+    public synchronized WrappedDek rewrap(WrappedDek wrapped, EncryptionContext context, DekWrapping wrapping,
+                                          KekId target) throws KmsException {
+        if (wrapping == DekWrapping.SRRRS_V1) {
+            return rewrap(wrapped, context, target);
+        }
+        try (DataKey dek = unwrap(wrapped, context, wrapping)) {
+            return Pkcs11S3ecWrap.wrap(this::gcm, target.value(), versionsOf(target.value()), dek.material(), wrapping,
+                    random);
         }
     }
 
@@ -245,6 +240,22 @@ public final class Pkcs11Kms implements Kms {
 
     // ---- internals -----------------------------------------------------------------------------
 
+    private Cipher gcm() throws GeneralSecurityException {
+        return Cipher.getInstance("AES/GCM/NoPadding", provider);
+    }
+
+    private DataKey freshDek() {
+        byte[] dek = new byte[FormatV1.DEK_LENGTH];
+        random.nextBytes(dek);
+        return DataKey.adopt(dek);
+    }
+
+    private static void requireOurs(WrappedDek wrapped) throws InvalidWrappedKeyException {
+        if (!TYPE.equals(wrapped.kms())) {
+            throw new InvalidWrappedKeyException("DEK was wrapped by KMS type '" + wrapped.kms() + "', not by PKCS#11");
+        }
+    }
+
     private KekInfo addVersion(String name, int version) throws KmsException {
         try {
             KeyGenerator generator = KeyGenerator.getInstance("AES", provider);
@@ -258,27 +269,6 @@ public final class Pkcs11Kms implements Kms {
         reload();
         TreeMap<Integer, SecretKey> versions = versionsOf(name);
         return new KekInfo(name, versions.lastKey(), List.copyOf(versions.keySet()));
-    }
-
-    private WrappedDek wrap(String name, int version, SecretKey kek, byte[] dek, EncryptionContext context)
-            throws KmsException {
-        byte[] nonce = new byte[NONCE_LENGTH];
-        random.nextBytes(nonce);
-        try {
-            Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding", provider);
-            gcm.init(Cipher.ENCRYPT_MODE, kek, new GCMParameterSpec(128, nonce));
-            gcm.updateAAD(aad(name, version, context));
-            byte[] ct = gcm.doFinal(dek);
-            byte[] blob = ByteBuffer.allocate(5 + NONCE_LENGTH + ct.length).put(BLOB_VERSION).putInt(version)
-                    .put(nonce).put(ct).array();
-            return new WrappedDek(TYPE, new KekId(name), blob);
-        } catch (GeneralSecurityException | ProviderException e) {
-            throw new KmsUnavailableException("PKCS#11 wrap failed: " + rootMessage(e), e);
-        }
-    }
-
-    private static byte[] aad(String name, int version, EncryptionContext context) {
-        return KekBinding.bytes(AAD_LABEL, name, version, context);
     }
 
     private TreeMap<Integer, SecretKey> versionsOf(String name) throws KmsException {
@@ -314,11 +304,7 @@ public final class Pkcs11Kms implements Kms {
     }
 
     private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+        return SunPkcs11.rootMessage(e);
     }
 
     @Override

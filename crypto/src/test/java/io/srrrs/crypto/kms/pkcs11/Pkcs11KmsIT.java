@@ -13,6 +13,7 @@ import io.srrrs.crypto.kms.DataKeyPair;
 import io.srrrs.crypto.kms.InvalidWrappedKeyException;
 import io.srrrs.crypto.kms.KekId;
 import io.srrrs.crypto.kms.DecoratedKms;
+import io.srrrs.crypto.kms.DekWrapping;
 import io.srrrs.crypto.kms.MeteredKms;
 import io.srrrs.crypto.kms.UnknownKeyException;
 import io.srrrs.crypto.kms.WrappedDek;
@@ -24,9 +25,15 @@ import java.security.SecureRandom;
 import javax.crypto.SecretKey;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The pkcs11 KMS against a real SoftHSM2 token (Debian's softhsm2), through the JDK's SunPKCS11. */
+/**
+ * The pkcs11 KMS against a real SoftHSM2 token (Debian's softhsm2), through the JDK's SunPKCS11.
+ * One token for the whole JVM: SoftHSM reads its slots once, at the first login.
+ */
 class Pkcs11KmsIT {
 
     private static final EncryptionContext ACME = EncryptionContext.of("tenant", "acme");
@@ -133,5 +140,59 @@ class Pkcs11KmsIT {
         }
         assertThat(stack.kmsCalls().calls(MeteredKms.Operation.GENERATE_DATA_KEY)).isEqualTo(1);
         assertThat(stack.kmsCalls().calls(MeteredKms.Operation.UNWRAP)).isEqualTo(1);
+    }
+
+    /** The S3EC wrappings (S3EC's AES/GCM blob), AES-GCM on the same token: one SoftHSM token per JVM. */
+    @Nested
+    class S3ecWrappings {
+
+        private static final EncryptionContext S3EC_NONE = EncryptionContext.EMPTY;
+
+        @ParameterizedTest
+        @EnumSource(value = DekWrapping.class, names = {"S3EC_V3", "S3EC_V2"})
+        void wrapsAndUnwrapsOnTheTokenInS3ecsLayout(DekWrapping wrapping) throws Exception {
+            String name = "s3ec-" + wrapping.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            kms.createKek(name);
+            try (DataKeyPair pair = kms.generateDataKey(kms.resolve(name), S3EC_NONE, wrapping);
+                 DataKey back = kms.unwrap(pair.wrapped(), S3EC_NONE, wrapping)) {
+                assertThat(back.material()).isEqualTo(pair.plaintext().material());
+                assertThat(pair.wrapped().kms()).isEqualTo("pkcs11");
+                assertThat(pair.wrapped().blob()).hasSize(60);
+            }
+        }
+
+        @Test
+        void aBlobOfOneWrappingDoesNotOpenAsAnotherAndTamperingIsRefused() throws Exception {
+            kms.createKek("s3ec-cross");
+            KekId kek = new KekId("s3ec-cross");
+            WrappedDek v3 = kms.generateDataKey(kek, S3EC_NONE, DekWrapping.S3EC_V3).wrapped();
+            assertThatThrownBy(() -> kms.unwrap(v3, S3EC_NONE, DekWrapping.S3EC_V2)).isInstanceOf(InvalidWrappedKeyException.class);
+            assertThatThrownBy(() -> kms.unwrap(v3, S3EC_NONE)).isInstanceOf(InvalidWrappedKeyException.class);
+            byte[] blob = v3.blob();
+            blob[40] ^= 1;
+            assertThatThrownBy(() -> kms.unwrap(new WrappedDek("pkcs11", kek, blob), S3EC_NONE, DekWrapping.S3EC_V3))
+                    .isInstanceOf(InvalidWrappedKeyException.class);
+            assertThatThrownBy(() -> kms.generateDataKey(kek, EncryptionContext.of("tenant", "acme"), DekWrapping.S3EC_V3))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("CONTEXT_NOT_SUPPORTED");
+        }
+
+        @Test
+        void afterARotationOldBlobsOpenAndRewrapMovesThemToTheNewVersion() throws Exception {
+            kms.createKek("s3ec-rotate");
+            KekId kek = new KekId("s3ec-rotate");
+            DataKeyPair before = kms.generateDataKey(kek, S3EC_NONE, DekWrapping.S3EC_V2);
+            kms.rotate("s3ec-rotate");
+            try (DataKey back = kms.unwrap(before.wrapped(), S3EC_NONE, DekWrapping.S3EC_V2)) {
+                assertThat(back.material()).isEqualTo(before.plaintext().material());
+            }
+            kms.createKek("s3ec-target");
+            WrappedDek moved = kms.rewrap(before.wrapped(), S3EC_NONE, DekWrapping.S3EC_V2, new KekId("s3ec-target"));
+            assertThat(moved.kek().value()).isEqualTo("s3ec-target");
+            try (DataKey back = kms.unwrap(moved, S3EC_NONE, DekWrapping.S3EC_V2)) {
+                assertThat(back.material()).isEqualTo(before.plaintext().material());
+            }
+            assertThatThrownBy(() -> kms.unwrap(new WrappedDek("pkcs11", kek, moved.blob()), S3EC_NONE, DekWrapping.S3EC_V2))
+                    .as("wrapped under the target, not the source").isInstanceOf(InvalidWrappedKeyException.class);
+        }
     }
 }
