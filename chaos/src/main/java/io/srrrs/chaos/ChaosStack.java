@@ -1,6 +1,7 @@
 package io.srrrs.chaos;
 
 import io.srrrs.crypto.SseCKeySealer;
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.crypto.pki.Tls;
 import io.srrrs.embedded.ApicurioRegistry;
@@ -9,6 +10,7 @@ import io.srrrs.embedded.KafkaProcess;
 import io.srrrs.embedded.MotoKms;
 import io.srrrs.store.StoreClients;
 import io.srrrs.topology.TopologyConfig;
+import io.srrrs.topology.ops.OpsConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,6 +45,8 @@ final class ChaosStack implements AutoCloseable {
     static final String KEK = "alias/srrrs-chaos";
     static final int INPUT_PARTITIONS = 4;
     static final int CHUNK_PARTITIONS = 2;
+    /** The formats references may name in a chaos or bench run: all of them. */
+    static final String ALLOWED_FORMATS = OutputFormat.ids();
 
     final Path dir;
     final LocalCa ca;
@@ -197,6 +201,13 @@ final class ChaosStack implements AutoCloseable {
         // 4 MiB slices (default 32): the workload's multipart files (up to 12 MiB) span several
         // transactions, so kills and outages also hit objects half committed (DECISIONS D49).
         t.put(TopologyConfig.SLICE_BYTES, Long.toString(4L << 20));
+        // Every format may be asked for (the bench publishes all three); a reference that names none
+        // still gets the default srrrs-v1, so the fault suite, which names none, runs as before.
+        t.put(TopologyConfig.OUTPUT_FORMATS_ALLOWED, ALLOWED_FORMATS);
+        // Several instances share this host (joins, restarts beside survivors): each takes a free
+        // port for its metrics and probes, on loopback, instead of all binding the default 9464.
+        t.put(OpsConfig.PORT, "0");
+        t.put(OpsConfig.BIND, "127.0.0.1");
         return t;
     }
 

@@ -1,7 +1,11 @@
 package io.srrrs.chaos;
 
+import io.srrrs.crypto.format.OutputFormat;
+
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -10,10 +14,12 @@ import java.util.Map;
  * topology and the connector, so that keys other modules add later are picked up without a change here.
  *
  * @param loadSeconds how long the latency-at-load phase publishes (at 80 % of the measured small rate)
+ * @param formats     the object formats measured, srrrs-v1 first (its rows are the full set; the others
+ *                    are measured against the same raw baseline)
  */
 record E2eOptions(int small, int medium, long largeBytes, boolean skipLarge, int instances, int tasks, String heap,
                   int loadSeconds, int rangedReads, boolean quick, Map<String, String> sinkConfig,
-                  Map<String, String> topologyConfig) {
+                  Map<String, String> topologyConfig, List<OutputFormat> formats) {
 
     static final long MIB = 1024L * 1024;
 
@@ -30,7 +36,11 @@ record E2eOptions(int small, int medium, long largeBytes, boolean skipLarge, int
               --ranges N              random 1 MiB ranged reads of the large object (default 200)
               --sink-config k=v       passed to the connector as is (repeatable)
               --topology-config k=v   passed to every topology instance as is (repeatable)
-              --quick                 a smoke run: 300 small, 10 medium, 64 MiB large, 10 s load, 20 ranges""";
+              --formats LIST          object formats to measure, comma-separated, srrrs-v1 among them (default
+                                      srrrs-v1,s3ec-v3,s3ec-v2); each S3EC format gets the 4 KiB, 1 MiB and
+                                      large write rows and a whole-object read, against the same raw baseline
+              --quick                 a smoke run: 300 small, 10 medium, 64 MiB large, 10 s load, 20 ranges,
+                                      all formats""";
 
     Duration loadWindow() {
         return Duration.ofSeconds(loadSeconds);
@@ -49,6 +59,7 @@ record E2eOptions(int small, int medium, long largeBytes, boolean skipLarge, int
         String heap = "256m";
         Map<String, String> sink = new LinkedHashMap<>();
         Map<String, String> topology = new LinkedHashMap<>();
+        List<OutputFormat> formats = List.of(OutputFormat.values());
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -64,6 +75,7 @@ record E2eOptions(int small, int medium, long largeBytes, boolean skipLarge, int
                 case "--ranges" -> ranges = positive(a, value(args, ++i, a));
                 case "--sink-config" -> pair(sink, value(args, ++i, a));
                 case "--topology-config" -> pair(topology, value(args, ++i, a));
+                case "--formats" -> formats = formats(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option " + a + "\n" + USAGE);
             }
         }
@@ -71,7 +83,38 @@ record E2eOptions(int small, int medium, long largeBytes, boolean skipLarge, int
             throw new IllegalArgumentException("--large-bytes must be at least 1 MiB");
         }
         return new E2eOptions(small, medium, large, skipLarge, instances, tasks, heap, load, ranges, quick,
-                Map.copyOf(sink), Map.copyOf(topology));
+                Map.copyOf(sink), Map.copyOf(topology), formats);
+    }
+
+    /** The formats other than srrrs-v1, in the order given. */
+    List<OutputFormat> s3ecFormats() {
+        return formats.stream().filter(OutputFormat::isS3ec).toList();
+    }
+
+    /**
+     * A comma-separated list of format ids, srrrs-v1 among them (its rows are the ones the others
+     * are read beside, and the load phase runs on it), each once; returned srrrs-v1 first.
+     */
+    static List<OutputFormat> formats(String list) {
+        List<OutputFormat> out = new ArrayList<>();
+        for (String id : list.split(",", -1)) {
+            OutputFormat f;
+            try {
+                f = OutputFormat.parse(id.trim());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--formats: " + e.getMessage(), e);
+            }
+            if (out.contains(f)) {
+                throw new IllegalArgumentException("--formats names " + f.id() + " twice");
+            }
+            out.add(f);
+        }
+        if (!out.remove(OutputFormat.SRRRS_V1)) {
+            throw new IllegalArgumentException("--formats must include srrrs-v1 (the baseline rows and the load"
+                    + " phase run on it), not only " + list);
+        }
+        out.add(0, OutputFormat.SRRRS_V1);
+        return List.copyOf(out);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -1,6 +1,7 @@
 package io.srrrs.chaos;
 
 import io.srrrs.crypto.Digests;
+import io.srrrs.crypto.format.OutputFormat;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -56,6 +57,20 @@ final class E2ePayloads {
                     size, false, null, f, ensure(f, size, i)));
         }
         return out;
+    }
+
+    /**
+     * The same payloads (bytes or files) as new references, new ids (the topology refuses an id
+     * twice) and keys under {@code dir}: one workload measured again in another format.
+     */
+    static List<Payload> rekeyed(List<Payload> ps, String dir) {
+        return ps.stream().map(p -> new Payload(p.index(), UUID.randomUUID().toString(), p.bucket(), key(dir, p.index()),
+                p.kind(), p.size(), p.sseC(), p.data(), p.file(), p.sha256())).toList();
+    }
+
+    /** Where a workload's objects in {@code format} go: its own directory for srrrs-v1, a sibling for the others. */
+    static String dir(String workload, OutputFormat format) {
+        return format.isS3ec() ? workload + "-" + format.id() : workload;
     }
 
     static String key(String workload, int i) {

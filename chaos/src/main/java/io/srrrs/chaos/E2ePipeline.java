@@ -1,5 +1,7 @@
 package io.srrrs.chaos;
 
+import io.srrrs.crypto.format.OutputFormat;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +30,22 @@ final class E2ePipeline {
     }
 
     /**
-     * Publishes {@code payloads} evenly over {@code window} (zero: as fast as the producer takes
-     * them) and waits until every object is visible; the row spans the first publish to the last
-     * object visible. Objects still missing after the timeout are named in the row's side.
+     * Publishes {@code payloads} (keys under {@link E2ePayloads#dir}{@code (workload, format)}),
+     * each reference naming {@code format}, evenly over {@code window} (zero: as fast as the
+     * producer takes them) and waits until every object is visible; the row spans the first publish
+     * to the last object visible. Objects still missing after the timeout are named in the row's side.
      */
-    E2eTable.Row run(String workload, List<Payload> payloads, Duration window) throws Exception {
+    E2eTable.Row run(String workload, OutputFormat format, List<Payload> payloads, Duration window) throws Exception {
         long bytes = payloads.stream().mapToLong(Payload::size).sum();
         List<String> keys = payloads.stream().map(Payload::key).toList();
         long kms = kmsCalls();
         Map<String, Long> landed;
-        try (LandingWatch watch = new LandingWatch(stack.store.config(), E2ePayloads.prefix(workload), LISTING_MILLIS,
+        try (LandingWatch watch = new LandingWatch(stack.store.config(), E2ePayloads.prefix(E2ePayloads.dir(workload, format)), LISTING_MILLIS,
                 keys)) {
             watch.start();
-            log.info(String.format("%s: publishing %d references (%.1f MB)", workload, payloads.size(), bytes / 1e6));
-            publisher.publish(payloads, System.nanoTime(), window, () -> false);
+            log.info(String.format("%s %s: publishing %d references (%.1f MB)", workload, format.id(), payloads.size(),
+                    bytes / 1e6));
+            publisher.publish(payloads, format, System.nanoTime(), window, () -> false);
             // 10 MB/s at the least, and two minutes besides: a slower pipeline is reported, not waited for.
             long timeoutNanos = window.toNanos() + Duration.ofMinutes(2).toNanos() + bytes * 100;
             awaitLanded(watch, keys, System.nanoTime() + timeoutNanos);
@@ -62,8 +66,8 @@ final class E2ePipeline {
                 latencies.add(Math.max(0, l - s));
             }
         }
-        String side = latencies.size() == payloads.size() ? "pipeline"
-                : "pipeline (" + (payloads.size() - latencies.size()) + " NOT VISIBLE)";
+        String side = "pipeline " + format.id() + (latencies.size() == payloads.size() ? ""
+                : " (" + (payloads.size() - latencies.size()) + " NOT VISIBLE)");
         return new E2eTable.Row(workload, side, latencies.size(), bytes * latencies.size() / Math.max(1, payloads.size()),
                 Math.max(1, last - first), latencies.stream().mapToLong(Long::longValue).toArray(), kmsCalls() - kms,
                 "", "");

@@ -40,6 +40,10 @@ final class E2eTable {
         Row withRatio(String r) {
             return new Row(workload, side, objects, bytes, nanos, latencyNanos, kmsCalls, heap, r);
         }
+
+        Row withSide(String s) {
+            return new Row(workload, s, objects, bytes, nanos, latencyNanos, kmsCalls, heap, ratio);
+        }
     }
 
     private static final String FORMAT = "%-10s %-26s %7s %9s %8s %9s %10s %8s %8s %8s %6s %-14s %s";
@@ -49,8 +53,20 @@ final class E2eTable {
 
     /** {@code raw} with its ratio to {@code ours}: by objects/s when {@code byObjects}, else by MB/s. */
     static Row ratio(Row ours, Row raw, boolean byObjects) {
+        return raw.withRatio(ratioText(ours, raw, byObjects));
+    }
+
+    /**
+     * {@code ours} (a pipeline row of another format) with its ratio to {@code raw}, the baseline
+     * measured once for every format, which the ratio names since it is not the row above.
+     */
+    static Row against(Row ours, Row raw, boolean byObjects) {
+        return ours.withRatio(ratioText(ours, raw, byObjects) + " vs " + raw.side());
+    }
+
+    private static String ratioText(Row ours, Row raw, boolean byObjects) {
         double r = byObjects ? ours.objectsPerSecond() / raw.objectsPerSecond() : ours.mbPerSecond() / raw.mbPerSecond();
-        return raw.withRatio(String.format(Locale.ROOT, "%.2f (%s)", r, byObjects ? "objects/s" : "MB/s"));
+        return String.format(Locale.ROOT, "%.2f (%s)", r, byObjects ? "objects/s" : "MB/s");
     }
 
     static List<String> lines(String header, List<Row> rows, List<String> footer) {

@@ -1,5 +1,6 @@
 package io.srrrs.chaos;
 
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.schemas.InlineSource;
 import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.Sha256;
@@ -47,8 +48,17 @@ final class Publisher implements AutoCloseable {
         producer = new KafkaProducer<>(p, new StringSerializer(), new AvroSerializer<>(registry, true));
     }
 
-    /** Sends every payload, the i-th at {@code start + i * window / n}; returns when the last is sent. */
+    /**
+     * Sends every payload, the i-th at {@code start + i * window / n}; returns when the last is sent.
+     * The references name no format: the topology's default (srrrs-v1) applies.
+     */
     void publish(List<Payload> payloads, long startNanos, Duration window, BooleanSupplier stop)
+            throws InterruptedException {
+        publish(payloads, null, startNanos, window, stop);
+    }
+
+    /** As above, every reference naming {@code format} (null: none, the topology's default). */
+    void publish(List<Payload> payloads, OutputFormat format, long startNanos, Duration window, BooleanSupplier stop)
             throws InterruptedException {
         long step = window.toNanos() / Math.max(1, payloads.size());
         for (Payload payload : payloads) {
@@ -60,7 +70,7 @@ final class Publisher implements AutoCloseable {
             if (stop.getAsBoolean()) {
                 return;
             }
-            PayloadReference ref = reference(payload);
+            PayloadReference ref = reference(payload, format);
             sentAt.put(payload.id(), System.nanoTime());
             producer.send(new ProducerRecord<>(ChaosStack.INPUT, payload.id(), ref), (md, e) -> {
                 if (e == null) {
@@ -73,7 +83,8 @@ final class Publisher implements AutoCloseable {
         producer.flush();
     }
 
-    static PayloadReference reference(Payload p) {
+    /** The reference of {@code p} in {@code format} (null: the reference names none). */
+    static PayloadReference reference(Payload p, OutputFormat format) {
         PayloadReference.Builder b = PayloadReference.newBuilder();
         if (p.kind() == Payload.Kind.INLINE) {
             b.setSource(new InlineSource(ByteBuffer.wrap(p.data())));
@@ -83,7 +94,8 @@ final class Publisher implements AutoCloseable {
         return b.setId(p.id()).setBucket(p.bucket()).setKey(p.key()).setKekAlias(null)
                 .setEncryptionContext(new HashMap<>(Map.of("tenant", "chaos"))).setSseC(p.sseC())
                 .setContentType("application/octet-stream").setUserMetadata(Map.of())
-                .setExpectedSha256(new Sha256(HexFormat.of().parseHex(p.sha256()))).build();
+                .setExpectedSha256(new Sha256(HexFormat.of().parseHex(p.sha256())))
+                .setFormat(format == null ? null : format.id()).build();
     }
 
     /** When each reference was handed to the producer (System.nanoTime). */

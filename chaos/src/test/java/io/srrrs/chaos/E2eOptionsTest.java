@@ -3,6 +3,9 @@ package io.srrrs.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.srrrs.crypto.format.OutputFormat;
+
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,37 @@ class E2eOptionsTest {
         assertThat(o.instances()).isEqualTo(1);
         assertThat(o.tasks()).isEqualTo(1);
         assertThat(o.skipLarge()).isFalse();
+        assertThat(o.formats()).containsExactly(OutputFormat.SRRRS_V1, OutputFormat.S3EC_V3, OutputFormat.S3EC_V2);
+        assertThat(o.s3ecFormats()).containsExactly(OutputFormat.S3EC_V3, OutputFormat.S3EC_V2);
+    }
+
+    @Test
+    void quickKeepsEveryFormat() {
+        assertThat(E2eOptions.parse(new String[] {"--quick"}).formats()).hasSize(3);
+    }
+
+    @Test
+    void formatsAreParsedInOrderSrrrsV1First() {
+        assertThat(E2eOptions.parse(new String[] {"--formats", "s3ec-v2, srrrs-v1"}).formats())
+                .containsExactly(OutputFormat.SRRRS_V1, OutputFormat.S3EC_V2);
+        E2eOptions v1Only = E2eOptions.parse(new String[] {"--quick", "--formats", "srrrs-v1"});
+        assertThat(v1Only.formats()).isEqualTo(List.of(OutputFormat.SRRRS_V1));
+        assertThat(v1Only.s3ecFormats()).isEmpty();
+    }
+
+    @Test
+    void refusesAnUnknownRepeatedOrV1LessFormatList() {
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--formats", "srrrs-v1,s3ec-v9"}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--formats").hasMessageContaining("unknown output format 's3ec-v9'")
+                .hasMessageContaining("known: srrrs-v1,s3ec-v3,s3ec-v2");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--formats", "srrrs-v1,s3ec-v3,s3ec-v3"}))
+                .hasMessageContaining("s3ec-v3 twice");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--formats", "s3ec-v3"}))
+                .hasMessageContaining("must include srrrs-v1");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--formats", ""}))
+                .hasMessageContaining("unknown output format ''");
+        assertThatThrownBy(() -> E2eOptions.parse(new String[] {"--formats"})).hasMessageContaining("needs a value");
     }
 
     @Test

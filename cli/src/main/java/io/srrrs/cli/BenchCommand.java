@@ -10,16 +10,17 @@ import picocli.CommandLine.Parameters;
 
 /** Hands over to {@code bin/bench}, which builds the benchmarks and runs one suite. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Run a benchmark (hands over to bin/bench; see docs/PERFORMANCE.md):",
-                "  topology [--objects N] [--size BYTES] [--rounds R]   the pipeline: envelope vs passthrough cipher",
-                "  store [--rounds R] [--small N] [--large N]           sink and client vs raw S3 calls",
-                "  crypto [--quick]                                     JMH: format v1 vs raw AES-GCM",
-                "  e2e [--quick] [--small N] [--medium N] [--large-bytes B] [--skip-large] [--instances K]",
-                "      [--tasks T] [--heap 256m] [--sink-config k=v] [--topology-config k=v]",
-                "                                                       the whole pipeline as processes vs raw S3"})
+        description = {"Run a benchmark suite.",
+                "It hands over to bin/bench, which runs one of the suites below; docs/PERFORMANCE.md explains the results.",
+                "topology [--objects N] [--size BYTES] [--rounds R]: the pipeline, envelope vs passthrough cipher.",
+                "store [--rounds R] [--small N] [--large N]: the sink and the client vs raw S3 calls.",
+                "crypto [--quick]: JMH, format v1 vs raw AES-GCM.",
+                "e2e [--quick] [--small N] [--medium N] [--large-bytes B] [--skip-large] [--instances K] [--tasks T] "
+                        + "[--heap 256m] [--sink-config k=v] [--topology-config k=v]: the whole pipeline as processes "
+                        + "vs raw S3."})
 final class BenchCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..*", paramLabel = "ARGS", description = "The suite and its options (default: topology).")
+    @Parameters(arity = "0..*", paramLabel = "ARGS", description = "The suite and its options. Default: topology.")
     List<String> args = new ArrayList<>();
 
     @Override

@@ -86,8 +86,8 @@ public final class CliConfig {
 
     static CliConfig load(Path file, Map<String, String> env) {
         if (!Files.isRegularFile(file)) {
-            throw new CliException("no configuration at " + file + ": start the local stack with `bin/srrrs up`, "
-                    + "or give --config FILE for another deployment (see README, \"Pointing at real services\")");
+            throw new CliException("no configuration at " + file + ": run `srrrs up` first or pass --dir DIR (the "
+                    + "stack's directory), or --config FILE for another deployment (README, \"Pointing at real services\")");
         }
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {

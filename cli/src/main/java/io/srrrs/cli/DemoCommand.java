@@ -28,12 +28,13 @@ import software.amazon.awssdk.services.s3.S3Client;
  * the summary {@link DemoReport}; this class starts the stack when none runs and publishes.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the pipeline end to end on the local stack and prove it: publish references to generated",
-                "payloads (inline, files from a few bytes to over 100 MB, SSE-C ones when the store supports it,",
-                "one reference that must be refused), wait until every object has landed, read each back through",
-                "the client and compare SHA-256, scan the store's raw data and Kafka's log directory for the",
-                "payloads' plaintext canaries, and print a summary. Exit code 1 when anything failed.",
-                "Uses the stack `srrrs up` started if one runs; otherwise starts one for the demo and stops it after."})
+        description = {"Run the pipeline end to end on the local stack and prove that it works.",
+                "The demo publishes references to generated payloads (inline ones, files from a few bytes to over "
+                        + "100 MB, SSE-C ones when the store supports it, and one reference that must be refused). "
+                        + "It waits until every object has landed, reads each back through the client and compares "
+                        + "SHA-256, scans the store's raw data and Kafka's log directory for the payloads' plaintext "
+                        + "canaries, and prints a summary. The exit code is 1 when anything failed.",
+                "It uses the stack `srrrs up` started if one runs; otherwise it starts one and stops it after."})
 final class DemoCommand implements Callable<Integer> {
 
     @Mixin

@@ -40,9 +40,10 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * the registry and our schemas' compatibility, the KMS, and whether the store accepts SSE-C.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check every endpoint in the configuration: TLS versions (1.3 accepted, 1.2 refused), Kafka and",
-                "the pipeline's topics, registry compatibility of our schemas, KMS round trip, SSE-C support",
-                "of the store. Exit code 1 when any check FAILs; WARN lines say what to look at."})
+        description = {"Check every endpoint in the configuration.",
+                "It checks the TLS versions (1.3 accepted, 1.2 refused), Kafka and the pipeline's topics, the "
+                        + "registry's compatibility with our schemas, a KMS round trip and the store's SSE-C support. "
+                        + "The exit code is 1 when any check FAILs; WARN lines say what to look at."})
 final class DoctorCommand implements Callable<Integer> {
 
     @Mixin

@@ -21,9 +21,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true,
         description = {"Manage the KEKs of the local KMS keystore (kms.type=local).",
-                "Disabling a KEK is crypto-shredding: objects under it no longer decrypt once readers' unwrap",
-                "caches expire (kms.unwrap.cache.ttl.ms); enable brings them back. destroy deletes every version",
-                "for good: nothing brings those objects back."},
+                "Disabling a KEK is crypto-shredding: objects under it no longer decrypt once readers' unwrap caches "
+                        + "expire (kms.unwrap.cache.ttl.ms), and enable brings them back. destroy deletes every "
+                        + "version for good: nothing brings those objects back."},
         subcommands = KeysCommand.ListKeys.class)
 final class KeysCommand implements Runnable {
 
@@ -122,8 +122,9 @@ final class KeysCommand implements Runnable {
     }
 
     @Command(name = "destroy", mixinStandardHelpOptions = true,
-            description = {"Delete every version of a KEK from the keystore: every object under it is unreadable for good",
-                    "(crypto-shredding that cannot be undone). Needs --yes."})
+            description = {"Delete every version of a KEK for good.",
+                    "Every object under the KEK is then unreadable for good: this is crypto-shredding that cannot be "
+                            + "undone. It needs --yes."})
     static final class Destroy implements Callable<Integer> {
         @Mixin
         SrrrsCommand.Common common;

@@ -1,7 +1,6 @@
 package io.srrrs.cli;
 
 import io.srrrs.crypto.SseCKeySealer;
-import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.local.LocalKeystoreKms;
@@ -236,22 +235,25 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void startConnectWorker() throws Exception {
-        worker = ConnectWorker.start(dir().resolve("connect"), kafka, ca, options.connectPlugins(), "srrrs-connect");
+        ConnectMetricsAgent agent = ConnectMetricsAgent.find();
+        worker = ConnectWorker.start(dir().resolve("connect"), kafka, ca, options.connectPlugins(), "srrrs-connect",
+                Map.of(), ConnectMetricsAgent.jvmOptions(agent));
         running.push(worker);
         endpoints.put("connect", worker.restUrl());
+        if (agent != null) {
+            endpoints.put("connect-metrics", agent.url());
+        }
         cliConfig.put(CliConfig.CONNECT_URL, worker.restUrl());
         StackFiles.writeSecret(StackFiles.cliProperties(dir()), StackFiles.asProperties(cliConfig));
     }
 
     private void startTopology() throws Exception {
-        Map<String, String> settings = new LinkedHashMap<>(StackConfigs.topology(options, cliConfig));
-        // The dev stack lets `srrrs publish --format` try every format, format v1 still the default;
-        // a configuration given to the stack keeps its own choice.
-        settings.putIfAbsent(TopologyConfig.OUTPUT_FORMATS_ALLOWED, OutputFormat.ids());
-        settings.putIfAbsent(TopologyConfig.OUTPUT_FORMAT_DEFAULT, OutputFormat.SRRRS_V1.id());
-        topology = EncryptorApp.start(TopologyConfig.of(settings));
+        topology = EncryptorApp.start(TopologyConfig.of(StackConfigs.topology(options, cliConfig)));
         running.push(topology);
         topology.awaitRunning(Duration.ofSeconds(60));
+        if (topology.metricsPort() > 0) {
+            endpoints.put("metrics", "http://127.0.0.1:" + topology.metricsPort() + "/metrics");
+        }
     }
 
     private void startConnector() throws Exception {

@@ -28,12 +28,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * {@code --no-wait}) until each object is stored or refused.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
-        description = {"Publish references to files (or every file under a directory) to the input topic.",
-                "Each becomes an object BUCKET/PREFIX<file name or path under the directory>. Files are sent",
-                "by file: URI (they must be under a --file-root of the stack) with their SHA-256, which the",
-                "topology verifies; --inline sends small files' bytes in the reference itself. Instead of",
-                "PATHs, --uri publishes one reference to a URI the topology fetches, --text one carrying a text.",
-                "With the topology's own configuration file (--config FILE, no store keys) add --no-wait."})
+        description = {"Publish references to files to the input topic.",
+                "Each file (or every file under a directory) becomes an object BUCKET/PREFIX<file name or path "
+                        + "under the directory>. Files are sent by file: URI with their SHA-256, which the topology "
+                        + "verifies; they must be under a --file-root of the stack. --inline sends small files' "
+                        + "bytes in the reference itself.",
+                "Instead of PATHs, --uri publishes one reference to a URI the topology fetches, and --text one "
+                        + "carrying a text. With the topology's own configuration file (--config FILE, no store "
+                        + "keys) add --no-wait."})
 final class PublishCommand implements Callable<Integer> {
 
     /** Files up to this size are sent inline with {@code --inline}; larger ones always by reference. */
@@ -42,7 +44,10 @@ final class PublishCommand implements Callable<Integer> {
     @Mixin
     SrrrsCommand.Common common;
 
-    @Parameters(arity = "0..*", paramLabel = "PATH", description = "Files or directories.")
+    @Mixin
+    Progress.Flag progressFlag;
+
+    @Parameters(arity = "0..*", paramLabel = "PATH", description = "The files or directories to publish.")
     List<Path> paths = new ArrayList<>();
 
     @Option(names = "--uri", paramLabel = "URI",
@@ -61,24 +66,24 @@ final class PublishCommand implements Callable<Integer> {
             description = "With one source: the reference's id (default: a random UUID); the topology refuses a repeated id.")
     String id;
 
-    @Option(names = "--bucket", paramLabel = "BUCKET", description = "Destination bucket (default: the stack's).")
+    @Option(names = "--bucket", paramLabel = "BUCKET", description = "The destination bucket. Default: the stack's bucket.")
     String bucket;
 
-    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "", description = "Prepended to every object key.")
+    @Option(names = "--prefix", paramLabel = "PREFIX", defaultValue = "", description = "A prefix prepended to every object key.")
     String prefix;
 
-    @Option(names = "--kek", paramLabel = "NAME", description = "KEK alias or id (default: the topology's policy).")
+    @Option(names = "--kek", paramLabel = "NAME", description = "The KEK alias or id. Default: the topology's policy.")
     String kek;
 
-    @Option(names = "--context", paramLabel = "KEY=VALUE", description = "Encryption context label (repeatable), e.g. tenant=acme.")
+    @Option(names = "--context", paramLabel = "KEY=VALUE", description = "An encryption context label, e.g. tenant=acme (repeatable).")
     Map<String, String> context = new LinkedHashMap<>();
 
     @Option(names = "--format", paramLabel = "FORMAT",
-            description = {"The object format: srrrs-v1 (this project's format), s3ec-v3 (read by the Amazon S3",
-                    "Encryption Client 4.x) or s3ec-v2 (read by S3EC 3.x; it has no key commitment and is the",
-                    "weaker choice). The default is the topology's srrrs.output.format.default. A format the",
-                    "topology does not allow is refused as FORMAT_NOT_ALLOWED. With S3EC formats and any KMS but",
-                    "aws-kms, give no --context: S3EC's AES/GCM key wrapping cannot bind one."})
+            description = {"The object format: srrrs-v1 (this project's format), s3ec-v3 (read by the Amazon S3 "
+                    + "Encryption Client 4) or s3ec-v2 (read by S3EC 3; it has no key commitment and is the weaker "
+                    + "choice).", "Default: srrrs.output.format.default in the topology's configuration.",
+                    "A format the topology does not allow is refused as FORMAT_NOT_ALLOWED. With S3EC formats and "
+                            + "any KMS but aws-kms, give no --context: S3EC's AES/GCM key wrapping cannot bind one."})
     String format;
 
     @Option(names = "--sse-c", description = "Also upload with SSE-C (the store must support it, over TLS).")
@@ -87,7 +92,7 @@ final class PublishCommand implements Callable<Integer> {
     @Option(names = "--inline", description = "Send files up to 512 KiB inline instead of by file: URI.")
     boolean inline;
 
-    @Option(names = "--content-type", paramLabel = "TYPE", description = "Content type of every object.")
+    @Option(names = "--content-type", paramLabel = "TYPE", description = "The content type of every object.")
     String contentType;
 
     @Option(names = "--no-wait", description = "Return once Kafka has the references; do not wait for the objects.")
@@ -128,7 +133,7 @@ final class PublishCommand implements Callable<Integer> {
                 pending.values().forEach(o -> System.out.println(o.id() + "  s3://" + o.bucket() + "/" + o.key()));
                 return 0;
             }
-            Progress landing = new Progress("waiting for the objects", pending.size());
+            Progress landing = new Progress("waiting for the objects", pending.size(), progressFlag.forced);
             Map<String, PublishAndWatch.Outcome> outcomes = pipeline.awaitOutcomes(pending, s3, Duration.ofSeconds(timeout),
                     landing);
             landing.done("");
@@ -182,16 +187,16 @@ final class PublishCommand implements Callable<Integer> {
     private Map<String, PublishAndWatch.Outcome> publishAll(PublishAndWatch pipeline, Map<String, Source> sources,
                                                             String target, String topic) throws IOException {
         Map<String, PublishAndWatch.Outcome> pending = new LinkedHashMap<>();
-        Progress sending = new Progress("publishing", sources.size());
+        Progress sending = new Progress("publishing", sources.size(), progressFlag.forced);
         for (Map.Entry<String, Source> e : sources.entrySet()) {
             PayloadReference ref = References.finish(e.getValue().reference().setFormat(format), id != null ? id : UUID.randomUUID().toString(),
                     new References.Target(target, e.getKey(), kek, context, sseC, contentType));
             PublishAndWatch.await(pipeline.publish(ref));
             String refId = ref.getId().toString();
             pending.put(refId, new PublishAndWatch.Outcome(refId, target, e.getKey(), System.nanoTime(), null, null));
-            sending.advance(1, e.getKey());
+            sending.advance(1, sending.done() + 1 + " of " + sources.size() + " acknowledged by Kafka");
         }
-        sending.done("published " + sources.size() + " reference(s) to " + topic);
+        sending.done("published " + sources.size() + " reference(s) to " + topic + ", all acknowledged by Kafka");
         return pending;
     }
 

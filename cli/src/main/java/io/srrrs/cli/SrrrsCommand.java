@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
         footer = {"", "Start with `srrrs demo`; then `srrrs up` and the tour in README.md."})
 public final class SrrrsCommand implements Runnable {
 
+    /** The width the help is wrapped at. */
+    static final int HELP_WIDTH = 80;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -35,11 +38,12 @@ public final class SrrrsCommand implements Runnable {
     /** Options every subcommand shares: where the local stack lives and which configuration to read. */
     public static final class Common {
         @Option(names = "--dir", paramLabel = "DIR",
-                description = "Local stack directory (default: $SRRRS_HOME, else .srrrs in the current directory).")
+                description = "The local stack's directory. Default: $SRRRS_HOME, else the directory .srrrs in the "
+                        + "current directory.")
         Path dir;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Configuration to use (default: DIR/srrrs.properties, written by `srrrs up`).")
+                description = "The configuration file. Default: srrrs.properties in DIR, which `srrrs up` writes.")
         Path config;
 
         Path dir() {
@@ -105,15 +109,12 @@ public final class SrrrsCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new SrrrsCommand());
         KeysCommand.addChanges(cli.getSubcommands().get("keys"));
+        // 80 columns whatever the terminal: the help reads the same everywhere and tests see what users see.
+        cli.setUsageHelpWidth(HELP_WIDTH);
+        cli.setUsageHelpAutoWidth(false);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
-            if (e instanceof CliException) {
-                err.println("srrrs " + commandLine.getCommandName() + ": " + e.getMessage());
-            } else {
-                // Our exceptions never carry plaintext or key material; the class names the kind of failure.
-                err.println("srrrs " + commandLine.getCommandName() + ": " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage());
-            }
+            err.println("srrrs " + commandLine.getCommandName() + ": " + ErrorHints.describe(e));
             err.flush();
             return 1;
         });

@@ -16,9 +16,11 @@ import picocli.CommandLine.Option;
  * {@code srrrs.sse-c.sink.public.key}. The private half is never printed.
  */
 @Command(name = "sse-c-keypair", mixinStandardHelpOptions = true,
-        description = {"Make the sink's SSE-C key pair: the private half to FILE (owner-only, for the connector's",
-                "srrrs.sse-c.private.key.file), the public half printed (for the topology's",
-                TopologyConfig.SSE_C_SINK_PUBLIC_KEY + "). Never overwrites FILE."})
+        description = {"Make the sink's SSE-C key pair.",
+                "The private half goes to FILE, owner-only; the connector reads it through its setting "
+                        + "srrrs.sse-c.private.key.file.",
+                "The public half is printed, for the topology's " + TopologyConfig.SSE_C_SINK_PUBLIC_KEY + ".",
+                "It never overwrites FILE."})
 final class SseCKeyPairCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the private half goes (must not exist).")

@@ -40,7 +40,7 @@ final class StackBackground {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString()));
-        for (String p : List.of("srrrs.connect.plugins", "srrrs.root", "srrrs.ceph.script",
+        for (String p : List.of("srrrs.connect.plugins", "srrrs.root", "srrrs.ceph.script", ConnectMetricsAgent.AGENT_PROPERTY,
                 "org.slf4j.simpleLogger.defaultLogLevel", "org.slf4j.simpleLogger.log.org.apache.kafka")) {
             if (System.getProperty(p) != null) {
                 command.add("-D" + p + "=" + System.getProperty(p));

@@ -50,21 +50,23 @@ final class StackCommands {
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,
-            description = {"Start the local stack: a KRaft broker, the schema registry, an object store, the local KMS,",
-                    "a Connect worker running the SRRRS sink, and the encryption topology; all TLS 1.3.",
-                    "State lives under DIR; the store's objects and the KMS keys survive `down`, Kafka does not."})
+            description = {"Start the local stack in the background.",
+                    "It runs a KRaft broker, the schema registry, an object store, the local KMS, a Connect worker "
+                            + "running the SRRRS sink and the encryption topology, all over TLS 1.3. State lives "
+                            + "under DIR; the store's objects and the KMS keys survive `down`, Kafka's data does not."})
     static final class Up extends OnStack {
         @Option(names = "--store", paramLabel = "KIND", defaultValue = "auto",
-                description = "auto (Ceph RGW when installed, else S3Proxy), s3proxy, rgw, or external. Default: ${DEFAULT-VALUE}.")
+                description = "The object store: auto (Ceph RGW when installed, else S3Proxy), s3proxy, rgw or external. "
+                        + "Default: ${DEFAULT-VALUE}.")
         String store;
 
         @Option(names = "--store-url", paramLabel = "URL", description = "With --store external: the S3 endpoint (https).")
         URI storeUrl;
 
-        @Option(names = "--store-access-key", paramLabel = "KEY", description = "With --store external.")
+        @Option(names = "--store-access-key", paramLabel = "KEY", description = "With --store external: the store's access key.")
         String storeAccessKey;
 
-        @Option(names = "--store-secret-key", paramLabel = "SECRET", description = "With --store external.",
+        @Option(names = "--store-secret-key", paramLabel = "SECRET", description = "With --store external: the store's secret key (asked for when not given).",
                 arity = "0..1", interactive = true)
         String storeSecretKey;
 
@@ -73,8 +75,8 @@ final class StackCommands {
         List<Path> fileRoots = new ArrayList<>();
 
         @Option(names = "--kms-config", paramLabel = "FILE",
-                description = {"Properties with another KMS's kms.* keys (kms.type=pkcs11, aws-kms or vault) and",
-                        "optionally srrrs.kek.default; default: a local keystore under DIR/kms."})
+                description = "A properties file with another KMS's kms.* keys (a kms.type of pkcs11, aws-kms or vault) and "
+                        + "optionally srrrs.kek.default. Default: a local keystore under DIR/kms.")
         Path kmsConfig;
 
         @Option(names = "--foreground", description = "Run the stack in this process until Ctrl-C (what `up` runs in the background).")
@@ -173,8 +175,9 @@ final class StackCommands {
     }
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Is the local stack running? Its endpoints, whether each answers over TLS 1.3,",
-                    "the connector's state and the topology's counters. Exit code 0 when running, 3 when not."})
+            description = {"Show whether the local stack is running.",
+                    "It prints the endpoints, whether each answers over TLS 1.3, the connector's state and the "
+                            + "topology's counters. The exit code is 0 when the stack runs and 3 when it does not."})
     static final class Status extends OnStack {
         @Override
         int call(Path dir, Optional<ProcessHandle> running) throws Exception {
@@ -201,6 +204,7 @@ final class StackCommands {
             if (connect != null && !connect.isBlank()) {
                 System.out.println("  connector " + LocalStack.CONNECTOR + ": " + TlsProbe.connectorState(connect, config));
             }
+            LiveFigures.print(state.get("endpoint.metrics"), state.get("endpoint.connect-metrics"));
             Map<String, String> metrics = readProperties(dir.resolve(StackMetrics.FILE));
             if (!metrics.isEmpty()) {
                 System.out.println("  topology: " + metrics.getOrDefault("references-processed-total", "0") + " references processed, "

@@ -1,8 +1,10 @@
 package io.srrrs.cli;
 
+import io.srrrs.crypto.format.OutputFormat;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.store.StoreConfig;
 import io.srrrs.topology.TopologyConfig;
+import io.srrrs.topology.ops.OpsConfig;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,6 +88,14 @@ final class StackConfigs {
         }
         // Short commit interval: the demo measures publish-to-visible latency.
         t.put("commit.interval.ms", "200");
+        // `srrrs publish --format` may try every format, format v1 still the default; a configuration
+        // given to the stack keeps its own choice.
+        t.putIfAbsent(TopologyConfig.OUTPUT_FORMATS_ALLOWED, OutputFormat.ids());
+        t.putIfAbsent(TopologyConfig.OUTPUT_FORMAT_DEFAULT, OutputFormat.SRRRS_V1.id());
+        // Metrics and probes on loopback like every listener of the stack, on a free port (two stacks,
+        // or a test beside one, never collide); the URL is among the stack's endpoints.
+        t.putIfAbsent(OpsConfig.BIND, "127.0.0.1");
+        t.putIfAbsent(OpsConfig.PORT, "0");
         return t;
     }
 

@@ -79,6 +79,9 @@ public final class TlsProbe {
         if (a.isEmpty()) {
             return "";
         }
+        if (endpoint.startsWith("http://") && name.endsWith("metrics")) {
+            return "plain HTTP on loopback: metrics and probes only (docs/OPERATIONS.md)";
+        }
         if (endpoint.startsWith("http://")) {
             return "PLAIN HTTP: no TLS at all";
         }

@@ -27,9 +27,10 @@ import picocli.CommandLine.Option;
  * ciphertext or plaintext: sizes, ids, the KEK.
  */
 @Command(name = "watch", mixinStandardHelpOptions = true,
-        description = {"Print the topology's output as it commits: one line per ciphertext chunk (reference id,",
-                "object, sequence, size, KEK) and per DLQ record (reference id, stage/reason, message),",
-                "read_committed from the start of both topics. Works with the topology's own --config FILE."})
+        description = {"Print the topology's output as it commits.",
+                "It prints one line per ciphertext chunk (reference id, object, sequence, size, KEK) and one per "
+                        + "DLQ record (reference id, stage/reason, message), read_committed from the start of both "
+                        + "topics. It works with the topology's own --config FILE."})
 final class WatchCommand implements Callable<Integer> {
 
     @Mixin

@@ -19,7 +19,8 @@ class CliHelpTest {
     static final List<String> SUBCOMMANDS = List.of("up", "down", "status", "demo", "publish", "get", "ls", "inspect",
             "rewrap", "keys", "doctor", "bench", "watch", "sse-c-keypair");
 
-    record Run(int code, String out, String err) {
+    /** What a run printed; {@code stdout} holds the exact bytes, for {@code get}'s binary plaintext. */
+    record Run(int code, String out, String err, byte[] stdout) {
     }
 
     /** Runs the CLI in this JVM as bin/srrrs would, capturing what it prints. */
@@ -35,7 +36,8 @@ class CliHelpTest {
             int code = cli.execute(args);
             cli.getOut().flush();
             cli.getErr().flush();
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8),
+                    out.toByteArray());
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
@@ -73,7 +75,8 @@ class CliHelpTest {
     void aCommandWithoutAStackSaysHowToStartOne(@TempDir Path dir) {
         Run r = run("ls", "--dir", dir.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("no configuration at " + dir.resolve("srrrs.properties")).contains("bin/srrrs up");
+        assertThat(r.err()).contains("no configuration at " + dir.resolve("srrrs.properties"))
+                .contains("run `srrrs up` first or pass --dir");
     }
 
     @Test

@@ -146,7 +146,8 @@ class GetCommandTest {
         Path out = Files.createDirectories(dir.resolve("out3")).resolve("theirs.bin");
         CliHelpTest.Run r = get("get", "data/get/theirs.bin", "-o", out.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.err()).contains("KekNotAllowedException").contains("intruder").contains("srrrs.kek.allowed");
+        assertThat(r.err()).contains("KekNotAllowedException").contains("intruder")
+                .contains("add it to srrrs.kek.allowed in the configuration");
         assertThat(out).doesNotExist();
         assertThat(get("get", "data/get/theirs.bin").code()).isEqualTo(1);
         assertThat(get("inspect", "data/get/theirs.bin").out()).as("inspect shows it without the KMS")
@@ -169,5 +170,35 @@ class GetCommandTest {
         assertThat(proven.code()).isEqualTo(1);
         assertThat(proven.err()).contains("TamperedObjectException");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aTruncationFoundAfterBytesWentToStdoutSaysToDiscardThem() throws Exception {
+        byte[] plaintext = write("get/cut-stdout.bin", 20 * S + 10, "orders");
+        byte[] body = admin.getObjectAsBytes(b -> b.bucket("data").key("get/cut-stdout.bin")).asByteArray();
+        var metadata = admin.headObject(b -> b.bucket("data").key("get/cut-stdout.bin")).metadata();
+        put("get/cut-stdout.bin", Arrays.copyOf(body, 130 + 20 * (S + 16)), metadata); // final segment gone
+
+        CliHelpTest.Run r = get("get", "data/get/cut-stdout.bin");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.stdout().length).as("verified segments were released").isPositive();
+        assertThat(r.stdout()).isEqualTo(Arrays.copyOf(plaintext, r.stdout().length));
+        assertThat(r.err()).contains("srrrs get: FAILED after " + r.stdout().length
+                + " bytes were written to stdout: discard them (").contains("TamperedObjectException");
+    }
+
+    @Test
+    void progressIsDrawnOnlyWhenAskedForAndNeverOnStdout() throws Exception {
+        byte[] plaintext = write("get/progress.bin", 8 * S, "orders");
+        CliHelpTest.Run quiet = get("get", "data/get/progress.bin");
+        assertThat(quiet.code()).as(quiet.err()).isZero();
+        assertThat(quiet.stdout()).isEqualTo(plaintext);
+        assertThat(quiet.err()).as("not a terminal: the summary only").doesNotContain("\r")
+                .contains("wrote " + plaintext.length + " verified bytes to stdout");
+
+        CliHelpTest.Run drawn = get("get", "data/get/progress.bin", "--progress");
+        assertThat(drawn.code()).as(drawn.err()).isZero();
+        assertThat(drawn.stdout()).isEqualTo(plaintext);
+        assertThat(drawn.err()).contains("\rdecrypting [").contains("verified bytes to stdout");
     }
 }

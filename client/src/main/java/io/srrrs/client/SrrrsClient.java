@@ -1,12 +1,15 @@
 package io.srrrs.client;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.srrrs.crypto.CiphertextException;
 import io.srrrs.crypto.ObjectMetadata.ForeignKek;
 import io.srrrs.crypto.format.ObjectIdentity;
+import io.srrrs.crypto.kms.DecoratedKms;
 import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KekNotAllowedException;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.kms.KmsException;
+import io.srrrs.crypto.kms.UnwrappedDekCache;
 import io.srrrs.store.MetadataCompanion;
 import io.srrrs.store.SseC;
 import io.srrrs.store.StoreClients;
@@ -16,6 +19,7 @@ import io.srrrs.store.StoreException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Objects;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -50,10 +54,17 @@ public final class SrrrsClient implements AutoCloseable {
     private final ObjectReader reader;
     private final Rewrapper rewrapper;
     private final HeadCache cache;
+    private final ClientMetrics metrics;
 
     private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
                         long singleCopyLimit, boolean cacheHeads, ForeignKek foreignKek) {
+        this(s3, ownsS3, https, kms, allowed, singleCopyLimit, cacheHeads, foreignKek, ClientMetrics.NONE);
+    }
+
+    private SrrrsClient(S3Client s3, boolean ownsS3, boolean https, Kms kms, KekAllowList allowed,
+                        long singleCopyLimit, boolean cacheHeads, ForeignKek foreignKek, ClientMetrics metrics) {
         this.s3 = Objects.requireNonNull(s3, "s3");
+        this.metrics = metrics;
         this.ownsS3 = ownsS3;
         KekGate gate = new KekGate(kms, allowed);
         MetadataCompanion companions = new MetadataCompanion(s3);
@@ -121,6 +132,61 @@ public final class SrrrsClient implements AutoCloseable {
                 true, foreignKek);
     }
 
+    /**
+     * A client with metrics in {@code registry} (see {@link Builder}); {@code kms}'s unwrap cache
+     * hits are counted, and its {@link DecoratedKms#kms()} reads the objects.
+     */
+    public static Builder builder(StoreConfig store, DecoratedKms kms, KekAllowList allowed) {
+        return new Builder(store, kms.kms(), allowed).unwrapCache(kms::unwrapCacheStats);
+    }
+
+    /** A client built step by step: {@link Builder#meterRegistry} for metrics, {@link Builder#foreignKek}. */
+    public static Builder builder(StoreConfig store, Kms kms, KekAllowList allowed) {
+        return new Builder(store, kms, allowed);
+    }
+
+    /**
+     * The optional parts of a client over {@link StoreConfig}; what the {@code create} methods
+     * leave out (a null or absent registry: no metrics).
+     */
+    public static final class Builder {
+        private final StoreConfig store;
+        private final Kms kms;
+        private final KekAllowList allowed;
+        private ForeignKek foreignKek;
+        private MeterRegistry registry;
+        private Supplier<UnwrappedDekCache.Stats> unwrapCache;
+
+        private Builder(StoreConfig store, Kms kms, KekAllowList allowed) {
+            this.store = Objects.requireNonNull(store, "store");
+            this.kms = Objects.requireNonNull(kms, "kms");
+            this.allowed = Objects.requireNonNull(allowed, "allowed");
+        }
+
+        /** See {@link SrrrsClient#create(StoreConfig, Kms, KekAllowList, ForeignKek)}. */
+        public Builder foreignKek(ForeignKek kek) {
+            this.foreignKek = kek;
+            return this;
+        }
+
+        /** Where the client's counters go (srrrs.client.*); null: no metrics. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.registry = meterRegistry;
+            return this;
+        }
+
+        /** Whose hits count as srrrs.client.unwrap.cache.hits: the cache {@code kms} unwraps through. */
+        public Builder unwrapCache(Supplier<UnwrappedDekCache.Stats> stats) {
+            this.unwrapCache = stats;
+            return this;
+        }
+
+        public SrrrsClient build() {
+            return new SrrrsClient(StoreClients.s3(store), true, SseC.allowedOver(store), kms, allowed,
+                    ConditionalCopy.SINGLE_COPY_LIMIT, true, foreignKek, ClientMetrics.of(registry, unwrapCache));
+        }
+    }
+
     /** The object's metadata and sizes; nothing is decrypted (an SSE-C object needs its DEK unwrapped). */
     public ObjectInfo inspect(String bucket, String key) throws IOException, KmsException {
         return heads.describe(new ObjectIdentity(bucket, key)).info();
@@ -134,7 +200,13 @@ public final class SrrrsClient implements AutoCloseable {
      * larger one read twice (the second GET conditional on the first's ETag).
      */
     public InputStream open(String bucket, String key) throws IOException, KmsException {
-        return reader.open(bucket, key);
+        metrics.opened(ClientMetrics.Kind.WHOLE);
+        try {
+            return metrics.meter(reader.open(bucket, key));
+        } catch (CiphertextException e) {
+            metrics.refused(e);
+            throw e;
+        }
     }
 
     /**
@@ -159,7 +231,13 @@ public final class SrrrsClient implements AutoCloseable {
      */
     public InputStream openRange(String bucket, String key, long offset, long length, boolean proveLength)
             throws IOException, KmsException {
-        return reader.openRange(bucket, key, offset, length, proveLength);
+        metrics.opened(ClientMetrics.Kind.RANGE);
+        try {
+            return metrics.meter(reader.openRange(bucket, key, offset, length, proveLength));
+        } catch (CiphertextException e) {
+            metrics.refused(e);
+            throw e;
+        }
     }
 
     /** Reads the whole plaintext into memory: for small objects. */

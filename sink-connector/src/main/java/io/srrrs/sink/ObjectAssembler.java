@@ -31,9 +31,11 @@ final class ObjectAssembler {
     private final long partSize;
     /** The task's partitions (shared, not copied): every open upload of the task is in one of them. */
     private final Map<TopicPartition, PartitionState> partitions;
+    private final SinkMetrics metrics;
 
     ObjectAssembler(ObjectWriter writer, ObjectStarter starter, Uploads uploads, long partSize,
-                    Map<TopicPartition, PartitionState> partitions) {
+                    Map<TopicPartition, PartitionState> partitions, SinkMetrics metrics) {
+        this.metrics = metrics;
         this.writer = writer;
         this.starter = starter;
         this.uploads = uploads;
@@ -115,6 +117,7 @@ final class ObjectAssembler {
         ObjectAssembly a = starter.start(chunk, record, now);
         state.open.put(chunk.referenceId(), a);
         state.started(chunk.referenceId(), chunk.attempt());
+        metrics.started(a);
         return a;
     }
 
@@ -187,6 +190,7 @@ final class ObjectAssembler {
      * aborted once its uploads in flight are over (their parts are freed as they come back).
      */
     void discard(ObjectAssembly a) {
+        metrics.dropped(a);
         for (UploadJob j : List.copyOf(a.inFlight)) {
             if (j.retryPending) {
                 uploads.taken(j);

@@ -22,8 +22,11 @@ final class Refusals {
     private final ObjectAssembler assembler;
     private final ErrantRecordReporter reporter;
     private final int maxAttempts;
+    private final SinkMetrics metrics;
 
-    Refusals(ObjectWriter writer, ObjectAssembler assembler, ErrantRecordReporter reporter, int maxAttempts) {
+    Refusals(ObjectWriter writer, ObjectAssembler assembler, ErrantRecordReporter reporter, int maxAttempts,
+             SinkMetrics metrics) {
+        this.metrics = metrics;
         this.writer = writer;
         this.assembler = assembler;
         this.reporter = reporter;
@@ -86,6 +89,7 @@ final class Refusals {
     }
 
     void report(SinkRecord record, ChunkRefusedException reason) {
+        metrics.refused(reason.reason()); // every refusal passes here, reported or stopping the task
         if (reporter == null) {
             throw new ConnectException("refused chunk at " + ChunkRecord.where(record) + ": " + reason.getMessage()
                     + " (set errors.tolerance=all and errors.deadletterqueue.topic.name to report such chunks and go on)",

@@ -38,6 +38,10 @@ public final class S3SinkConnector extends SinkConnector {
     static final String READ_COMMITTED = "consumer.override.isolation.level";
     static final String ERRORS_TOLERANCE = "errors.tolerance";
     static final String DLQ_TOPIC = "errors.deadletterqueue.topic.name";
+    /** The connector's name, which Connect puts in its configuration: the metrics' connector label. */
+    static final String NAME = "name";
+    /** Set by {@link #taskConfigs} on each task's configuration: the metrics' task label. */
+    static final String TASK_INDEX = "srrrs.task.index";
     static final String RETRY_TIMEOUT = "errors.retry.timeout";
 
     private static final String READ_COMMITTED_WHY = "must be read_committed: the topology writes chunks in "
@@ -106,7 +110,9 @@ public final class S3SinkConnector extends SinkConnector {
     public List<Map<String, String>> taskConfigs(int maxTasks) {
         List<Map<String, String>> configs = new ArrayList<>();
         for (int i = 0; i < maxTasks; i++) {
-            configs.add(props);
+            Map<String, String> task = new HashMap<>(props);
+            task.put(TASK_INDEX, Integer.toString(i)); // Connect does not tell a task its number: its metrics need it
+            configs.add(task);
         }
         return configs;
     }

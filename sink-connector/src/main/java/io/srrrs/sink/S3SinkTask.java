@@ -65,6 +65,8 @@ public final class S3SinkTask extends SinkTask {
     private UploadSettler settler;
     private Refusals refusals;
     private MemoryBudget budget;
+    private SinkMetrics metrics;
+    private SinkMetricsJmx metricsJmx;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     /** Wraps the store client (tests: a store that blocks or fails on cue); the identity otherwise. */
     UnaryOperator<S3Client> storeClientWrapper = UnaryOperator.identity();
@@ -80,21 +82,25 @@ public final class S3SinkTask extends SinkTask {
         StoreConfig store = config.store();
         int concurrency = config.getInt(S3SinkConfig.UPLOAD_CONCURRENCY);
         // A connection for each upload in flight, and for the task thread's own requests.
-        s3 = storeClientWrapper.apply(StoreClients.s3(store, concurrency + 2));
+        budget = new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY));
+        metrics = new SinkMetrics(System::nanoTime, budget::used);
+        metricsJmx = SinkMetricsJmx.register(metrics, props.getOrDefault(S3SinkConnector.NAME, "unnamed"),
+                props.getOrDefault(S3SinkConnector.TASK_INDEX, "0"));
+        s3 = storeClientWrapper.apply(new RetryCountingS3Client(StoreClients.s3(store, concurrency + 2),
+                metrics::retried));
         writer = new ObjectWriter(s3, store, config.sseCPrivateKey());
         BucketAllowList buckets = config.buckets();
-        budget = new MemoryBudget(config.getLong(S3SinkConfig.BUFFER_MEMORY));
         ObjectStarter starter = new ObjectStarter(config, buckets, budget);
         uploads = new Uploads(writer, concurrency);
-        assembler = new ObjectAssembler(writer, starter, uploads, config.partSize(), partitions);
+        assembler = new ObjectAssembler(writer, starter, uploads, config.partSize(), partitions, metrics);
         ErrantRecordReporter reporter;
         try {
             reporter = context.errantRecordReporter();
         } catch (NoSuchMethodError | NoClassDefFoundError oldWorker) {
             reporter = null;
         }
-        refusals = new Refusals(writer, assembler, reporter, config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS));
-        settler = new UploadSettler(uploads, refusals, context, config);
+        refusals = new Refusals(writer, assembler, reporter, config.getInt(S3SinkConfig.RECORD_MAX_ATTEMPTS), metrics);
+        settler = new UploadSettler(uploads, refusals, context, config, metrics);
         Instant cutoff = Instant.now().minusMillis(config.getLong(S3SinkConfig.ABANDONED_AGE));
         for (String bucket : buckets.exactNames()) {
             int n = writer.abortAbandoned(bucket, cutoff);
@@ -137,6 +143,7 @@ public final class S3SinkTask extends SinkTask {
         } catch (StoreException e) {
             if (e.isTransient() && !refusals.storeAnswersOthers(record, bucketOf(record), state)) {
                 context.timeout(config.getLong(S3SinkConfig.RETRY_BACKOFF_MAX));
+                metrics.retried(1); // the batch, so this request, is sent again after Connect's backoff
                 throw new RetriableException("store unavailable, the batch will be retried: " + e.getMessage(), e);
             }
             state.settled(record.kafkaOffset());
@@ -245,6 +252,11 @@ public final class S3SinkTask extends SinkTask {
         settler.awaitIdle(millis);
     }
 
+    /** The task's metrics, what its MBeans show. */
+    SinkMetrics metrics() {
+        return metrics;
+    }
+
     /** Bytes of part buffers held in memory now, in flight included. */
     long bufferedBytes() {
         return budget.used();
@@ -259,6 +271,9 @@ public final class S3SinkTask extends SinkTask {
         }
         if (s3 != null) {
             s3.close();
+        }
+        if (metricsJmx != null) {
+            metricsJmx.close();
         }
     }
 }

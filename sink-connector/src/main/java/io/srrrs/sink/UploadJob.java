@@ -25,10 +25,14 @@ final class UploadJob {
     /** The bytes, for PUT_OBJECT and UPLOAD_PART; null for COMPLETE. */
     private PartBuffer buffer;
     final int partNumber;
+    /** The ciphertext bytes it sends (0 for COMPLETE), known when submitted: what the metrics count. */
+    final long length;
 
     /** Set by the upload thread: the part's ETag, or why the upload failed. */
     private CompletedPart uploaded;
     private RuntimeException failure;
+    /** Its bytes reached the store in this run (not so when its object was dropped before it ran). */
+    private boolean sent;
     /** Done when the current run is over and handed back (made anew for each run). */
     CompletableFuture<Void> running;
     /** Failed and waiting to be sent again (task thread only). */
@@ -44,11 +48,13 @@ final class UploadJob {
         this.record = withoutValue(record);
         this.buffer = buffer;
         this.partNumber = partNumber;
+        this.length = buffer == null ? 0 : buffer.size();
     }
 
     /** The upload itself, on an upload thread; never throws, the outcome is kept for the task thread. */
     void run(ObjectWriter writer) {
         failure = null;
+        sent = false;
         if (object.dropped) {
             return; // dropped while this upload waited for its turn: nothing of it may land
         }
@@ -59,12 +65,17 @@ final class UploadJob {
                 case COMPLETE -> writer.completeMultipartUpload(object, object.completedParts());
                 default -> throw new IllegalStateException("unknown upload " + kind);
             }
+            sent = true;
             if (kind != Kind.UPLOAD_PART) {
                 object.settled.complete(null); // the next object of this key may go
             }
         } catch (RuntimeException e) {
             failure = e;
         }
+    }
+
+    boolean sent() {
+        return sent;
     }
 
     RuntimeException failure() {

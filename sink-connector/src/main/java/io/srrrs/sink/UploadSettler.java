@@ -28,12 +28,15 @@ final class UploadSettler {
     private final int maxAttempts;
     private final long backoffMillis;
     private final long outageBackoffMillis;
+    private final SinkMetrics metrics;
     /** Why the latest retry is pending, and the backoff asked of Connect for it. */
     private String pendingReason;
     private long pendingBackoff;
     private RuntimeException pendingCause;
 
-    UploadSettler(Uploads uploads, Refusals refusals, SinkTaskContext context, S3SinkConfig config) {
+    UploadSettler(Uploads uploads, Refusals refusals, SinkTaskContext context, S3SinkConfig config,
+                  SinkMetrics metrics) {
+        this.metrics = metrics;
         this.uploads = uploads;
         this.refusals = refusals;
         this.context = context;
@@ -53,6 +56,7 @@ final class UploadSettler {
         throwIfNewRetry();
         for (UploadJob j : uploads.retryPending()) {
             LOG.debug("sending {} again", j);
+            metrics.retried(1);
             uploads.resubmit(j);
         }
     }
@@ -105,6 +109,9 @@ final class UploadSettler {
         ObjectAssembly a = job.object;
         RuntimeException failure = job.failure();
         if (a.dropped || failure == null) {
+            if (job.sent() && job.kind != UploadJob.Kind.COMPLETE) {
+                metrics.uploaded(job.kind, job.length); // its bytes went up, even if its object was dropped since
+            }
             uploads.taken(job);
             job.release(); // a part's bytes go back to the budget only now
             if (!a.dropped) {
@@ -146,6 +153,7 @@ final class UploadSettler {
         if (job.state.uploading.remove(a)) {
             job.state.finish(a.firstOffset, a.span.last);
         }
+        metrics.written(a);
         LOG.debug("wrote {} ({} bytes)", a, a.bytes);
     }
 

@@ -9,6 +9,10 @@
  * ({@link io.srrrs.sink.UploadSettler}), so the commit rule holds as it did with synchronous
  * uploads; one key's objects are written in partition order.
  *
+ * <p>Each task's metrics ({@link io.srrrs.sink.SinkMetrics}) are MBeans of the worker's JVM
+ * ({@link io.srrrs.sink.SinkMetricsJmx}, domain {@code io.srrrs.sink}), named for the Prometheus
+ * JMX exporter's rules in deploy/connect/jmx-exporter.yaml.
+ *
  * <p>A chunk is read as the generated {@code io.srrrs.schemas.EncryptedChunk} and its object start
  * as {@code crypto}'s {@link io.srrrs.crypto.ObjectMetadata} (through {@code serdes}'
  * {@link io.srrrs.serdes.chunk.ObjectStartFields}): no field is named by a string here. May use

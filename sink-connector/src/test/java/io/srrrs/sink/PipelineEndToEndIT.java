@@ -121,7 +121,8 @@ class PipelineEndToEndIT {
         Map<String, String> topology = stack.topologyConfig(prefix, inbox);
         topology.put(TopologyConfig.SSE_C_SINK_PUBLIC_KEY, sinkKeys.publicKeyBase64());
 
-        try (ConnectWorker worker = stack.worker("e2e-connect");
+        int jmxPort = io.srrrs.embedded.FreePorts.next();
+        try (ConnectWorker worker = stack.workerWithJmx("e2e-connect", jmxPort);
              EncryptorApp app = EncryptorApp.start(TopologyConfig.of(topology))) {
             // One REST call deploys the connector.
             Map<String, String> connector = stack.connectorConfig(prefix + "-chunks", "pipeline");
@@ -210,6 +211,7 @@ class PipelineEndToEndIT {
                 assertThat(String.join("\n", reasons)).doesNotContain(sinkKeys.privateKeyBase64());
             }
             assertThat(SinkCrashIT.exists(stack, "pipeline", "ssec/refused.bin")).isFalse();
+            metricsShowWhatWasWritten(stack, jmxPort, expected.keySet());
             assertThat(SinkCrashIT.exists(stack, "pipeline", ObjectMetadata.SSE_C_COMPANION_PREFIX + "ssec/refused.bin"))
                     .as("no metadata companion without its object").isFalse();
         }
@@ -220,5 +222,50 @@ class PipelineEndToEndIT {
                 assertThat(SinkCrashIT.contains(f, CANARY)).as("canary in %s", f).isFalse();
             }
         }
+    }
+
+    /**
+     * The worker's sink MBeans, read over JMX and named by deploy/connect/jmx-exporter.yaml as the
+     * exporter agent would: the objects and bytes written, the two refusals by reason, the
+     * histogram, and gauges back at zero once everything is written.
+     */
+    private static void metricsShowWhatWasWritten(SinkItEnvironment stack, int jmxPort, java.util.Set<String> keys)
+            throws Exception {
+        long bytes = 0;
+        for (String key : keys) {
+            bytes += stack.admin.headObject(b -> b.bucket("pipeline").key(key)).contentLength();
+        }
+        ExporterRules rules = ExporterRules.load();
+        javax.management.remote.JMXServiceURL url = new javax.management.remote.JMXServiceURL(
+                "service:jmx:rmi:///jndi/rmi://127.0.0.1:" + jmxPort + "/jmxrmi");
+        try (javax.management.remote.JMXConnector jmx = javax.management.remote.JMXConnectorFactory.connect(url)) {
+            javax.management.ObjectName ours = new javax.management.ObjectName(SinkMetricsJmx.DOMAIN + ":*");
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<ExporterRules.Sample> samples = rules.scrape(jmx.getMBeanServerConnection(), ours);
+            while (sum(samples, "srrrs_sink_objects_in_assembly", Map.of()) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(200); // the task settles its last uploads on its next put()
+                samples = rules.scrape(jmx.getMBeanServerConnection(), ours);
+            }
+            assertThat(samples).allSatisfy(x -> assertThat(x.labels()).containsEntry("connector", "srrrs-s3-sink"));
+            assertThat(sum(samples, "srrrs_sink_objects_written_total", Map.of())).isEqualTo(keys.size());
+            assertThat(sum(samples, "srrrs_sink_bytes_written_total", Map.of())).isEqualTo(bytes);
+            // Only the 60 MiB object is multipart: parts of at least 5 MiB (a part is sent once it reached that).
+            assertThat(sum(samples, "srrrs_sink_multipart_parts_total", Map.of())).as("the 60 MiB object's parts")
+                    .isBetween(2.0, 12.0);
+            assertThat(sum(samples, "srrrs_sink_upload_seconds_count", Map.of())).isEqualTo(keys.size());
+            assertThat(sum(samples, "srrrs_sink_upload_seconds", Map.of("le", "+Inf"))).isEqualTo(keys.size());
+            assertThat(sum(samples, "srrrs_sink_refusals_total", Map.of("reason", "BUCKET_NOT_ALLOWED"))).isEqualTo(1);
+            assertThat(sum(samples, "srrrs_sink_refusals_total", Map.of("reason", "STORE_REFUSED"))).isEqualTo(1);
+            assertThat(sum(samples, "srrrs_sink_refusals_total", Map.of())).isEqualTo(2);
+            assertThat(sum(samples, "srrrs_sink_objects_in_assembly", Map.of())).isZero();
+            assertThat(sum(samples, "srrrs_sink_memory_budget_used_bytes", Map.of())).isZero();
+            assertThat(sum(samples, "srrrs_sink_oldest_unfinished_object_age_seconds", Map.of())).isZero();
+        }
+    }
+
+    /** The sum over tasks of the samples of {@code name} that carry {@code labels}. */
+    private static double sum(List<ExporterRules.Sample> samples, String name, Map<String, String> labels) {
+        return samples.stream().filter(x -> x.name().equals(name) && x.labels().entrySet().containsAll(labels.entrySet()))
+                .mapToDouble(ExporterRules.Sample::value).sum();
     }
 }

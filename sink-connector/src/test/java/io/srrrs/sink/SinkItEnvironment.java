@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -88,6 +89,14 @@ final class SinkItEnvironment {
 
     ConnectWorker worker(String group) throws Exception {
         return ConnectWorker.start(dir.resolve("connect-" + group), kafka, ca, pluginDir, group);
+    }
+
+    /** A worker whose JVM serves JMX on 127.0.0.1:{@code jmxPort}, without TLS or login (a test's only). */
+    ConnectWorker workerWithJmx(String group, int jmxPort) throws Exception {
+        return ConnectWorker.start(dir.resolve("connect-" + group), kafka, ca, pluginDir, group, Map.of(), List.of(
+                "-Dcom.sun.management.jmxremote.port=" + jmxPort, "-Dcom.sun.management.jmxremote.rmi.port=" + jmxPort,
+                "-Dcom.sun.management.jmxremote.host=127.0.0.1", "-Djava.rmi.server.hostname=127.0.0.1",
+                "-Dcom.sun.management.jmxremote.authenticate=false", "-Dcom.sun.management.jmxremote.ssl=false"));
     }
 
     Map<String, Object> registryProperties() {

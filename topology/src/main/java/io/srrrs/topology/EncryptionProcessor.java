@@ -5,6 +5,7 @@ import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.MalformedRecordException;
 import io.srrrs.serdes.UnknownSchemaException;
+import io.srrrs.topology.ops.TopologyMeters;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -58,6 +59,8 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
     private KeyValueStore<String, Long> seenIds;
     private TopologyMetrics metrics;
     private ObjectSlices slices;
+    /** This thread's share of the objects-in-flight gauge: the one in process() plus those parked. */
+    private TopologyMeters.InFlight inFlight;
 
     EncryptionProcessor(EncryptionTopology.Dependencies deps) {
         this.deps = deps;
@@ -70,13 +73,17 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         this.context = context;
         this.seenIds = context.getStateStore(EncryptionTopology.SEEN_IDS_STORE);
         this.metrics = new TopologyMetrics(context.metrics(), Thread.currentThread().getName(),
-                deps.kmsCalls(), deps.dekCacheHits());
+                deps.kmsCalls(), deps.dekCacheHits(), deps.meters());
+        this.inFlight = deps.meters().inFlight();
         this.deadLetters = new DeadLetters(context, metrics);
         this.slices = new ObjectSlices(context, deps, opener, deadLetters, seenIds,
                 new ObjectsInProgress(context.getStateStore(EncryptionTopology.OBJECTS_IN_PROGRESS_STORE)), metrics);
         context.schedule(Duration.ofMinutes(10), PunctuationType.WALL_CLOCK_TIME, this::forgetOldIds);
         // No forwarding in init(): objects a restored task had in progress start again in the first punctuation.
-        context.schedule(SLICE_PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, slices::punctuate);
+        context.schedule(SLICE_PUNCTUATION, PunctuationType.WALL_CLOCK_TIME, now -> {
+            slices.punctuate(now);
+            inFlight.set(slices.count());
+        });
     }
 
     @Override
@@ -89,6 +96,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             giveUp(record, meta, attemptKey, earlier);
             return;
         }
+        metrics.received();
         long started = System.nanoTime();
         while (true) {
             current = null;
@@ -176,6 +184,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
             deadLetters.send(record, meta, ref, e);
         } finally {
             metrics.kms();
+            inFlight.set(slices.count());
         }
     }
 
@@ -189,6 +198,7 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         ObjectInProgress object = new ObjectInProgress(valid.reference().getId(), stored, 0);
         ChunkOutput chunks = new ChunkOutput(context, metrics);
         current = chunks;
+        inFlight.set(slices.count() + 1);
         object.opened(opener.open(valid, kek, stored, chunks));
         // The store repeats the reference, and an inline one carries its plaintext, which must never
         // reach the store's changelog; the input topic's max.message.bytes bounds it to one transaction anyway.
@@ -245,6 +255,9 @@ final class EncryptionProcessor implements Processor<byte[], byte[], Object, Obj
         }
         if (metrics != null) {
             metrics.close();
+        }
+        if (inFlight != null) {
+            inFlight.close();
         }
     }
 }

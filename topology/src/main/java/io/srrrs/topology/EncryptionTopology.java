@@ -6,6 +6,7 @@ import io.srrrs.schemas.PayloadReference;
 import io.srrrs.schemas.RejectedReference;
 import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
+import io.srrrs.topology.ops.TopologyMeters;
 import io.srrrs.topology.source.PayloadSources;
 
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -40,6 +41,7 @@ public final class EncryptionTopology {
      * @param sliceBytes        ciphertext bytes an object puts in one transaction before it goes on in the next
      * @param sseCSinkPublicKey the sink's public key for sealing SSE-C keys, or null: no SSE-C
      * @param formats           the output formats references may be written in, and the default
+     * @param meters            the Prometheus meters, fed beside the Kafka Streams sensors
      */
     public record Dependencies(
             Deserializer<PayloadReference> deserializer,
@@ -57,7 +59,19 @@ public final class EncryptionTopology {
             String sseCSinkPublicKey,
             TopologyMetrics.Counter kmsCalls,
             TopologyMetrics.Counter dekCacheHits,
-            OutputFormats formats) {
+            OutputFormats formats,
+            TopologyMeters meters) {
+
+        /** Without Prometheus meters (they go nowhere): tests and tools that serve no endpoint. */
+        public Dependencies(Deserializer<PayloadReference> deserializer, ReferenceValidator validator, KekPolicy kekPolicy,
+                            ReferencePolicy referencePolicy, Kms kms, PayloadSources sources, ObjectCipher cipher,
+                            int segmentSize, int chunkMaxBytes, long sliceBytes, long dedupRetentionMillis,
+                            RecordAttempts attempts, String sseCSinkPublicKey, TopologyMetrics.Counter kmsCalls,
+                            TopologyMetrics.Counter dekCacheHits, OutputFormats formats) {
+            this(deserializer, validator, kekPolicy, referencePolicy, kms, sources, cipher, segmentSize, chunkMaxBytes,
+                    sliceBytes, dedupRetentionMillis, attempts, sseCSinkPublicKey, kmsCalls, dekCacheHits, formats,
+                    TopologyMeters.none());
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -10,11 +10,18 @@ import io.srrrs.serdes.AvroDeserializer;
 import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
+import io.srrrs.serdes.registry.SchemaNotFoundException;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
+import io.srrrs.topology.ops.Health;
+import io.srrrs.topology.ops.OpsConfig;
+import io.srrrs.topology.ops.OpsEndpoint;
+import io.srrrs.topology.ops.TopologyHealth;
+import io.srrrs.topology.ops.TopologyMeters;
 import io.srrrs.topology.source.PayloadSources;
 import io.srrrs.topology.source.SourceDeadlineRule;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.Schema;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -52,11 +60,13 @@ public final class EncryptorApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final DecoratedKms kms;
     private final PayloadSources sources;
+    private final OpsEndpoint ops;
 
-    private EncryptorApp(KafkaStreams streams, DecoratedKms kms, PayloadSources sources) {
+    private EncryptorApp(KafkaStreams streams, DecoratedKms kms, PayloadSources sources, OpsEndpoint ops) {
         this.streams = streams;
         this.kms = kms;
         this.sources = sources;
+        this.ops = ops;
     }
 
     /** Builds and starts the application. */
@@ -73,15 +83,20 @@ public final class EncryptorApp implements AutoCloseable {
         DecoratedKms kms = KmsConfig.stack(config.kmsConfig());
         SchemaRegistryClient registry = new HttpSchemaRegistryClient(RegistryConfig.fromProperties(config.registryConfig()));
         PayloadSources sources = PayloadSources.from(config);
+        AtomicReference<KafkaStreams> started = new AtomicReference<>();
+        // Served from the start: live (and scraped) while start-up waits for the broker and the registry.
+        OpsEndpoint ops = serveOps(config, kms, registry, started);
+        sources.observeFetches(ops.meters()::fetched);
         Properties streamsProps = config.streamsProperties();
         if (config.getBoolean(TopologyConfig.TOPICS_CREATE)) {
             createTopics(config, streamsProps);
         }
         warmUpSchemas(config, registry);
         EncryptionTopology.Dependencies deps = dependencies(config, kekPolicy, referencePolicy, kms, registry, sources,
-                cipher);
+                cipher, ops.meters());
         Topology topology = EncryptionTopology.build(config, deps, registry);
         KafkaStreams streams = new KafkaStreams(topology, streamsProps);
+        started.set(streams);
         // A stream thread that dies on a transient failure is replaced; its transaction was aborted
         // and the record is retried (bounded by srrrs.transient.max.attempts).
         streams.setUncaughtExceptionHandler(e -> {
@@ -93,19 +108,44 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getString(TopologyConfig.INPUT_TOPIC), config.getString(TopologyConfig.OUTPUT_TOPIC),
                 config.getString(TopologyConfig.DLQ_TOPIC), kms.provider().type(), kekPolicy.allowedEntries(),
                 config.getList(TopologyConfig.BUCKET_ALLOWED));
-        return new EncryptorApp(streams, kms, sources);
+        return new EncryptorApp(streams, kms, sources, ops);
+    }
+
+    /**
+     * The metrics and probes ({@code srrrs.metrics.port}). Ready asks the provider itself, below the
+     * caches (a cached alias would answer for a KMS that is down), to resolve srrrs.kek.default, and
+     * the registry for the chunk subject's latest schema; a subject it does not know still answers.
+     */
+    private static OpsEndpoint serveOps(TopologyConfig config, DecoratedKms kms, SchemaRegistryClient registry,
+                                        AtomicReference<KafkaStreams> streams) {
+        OpsConfig opsConfig = OpsConfig.from(config);
+        OpsEndpoint ops = OpsEndpoint.create(opsConfig, kms);
+        String kek = config.getString(TopologyConfig.KEK_DEFAULT);
+        String subject = config.getString(TopologyConfig.OUTPUT_TOPIC) + "-value";
+        Health.Check kmsCheck = kek.isBlank() ? () -> { } : () -> kms.provider().resolve(kek);
+        Health.Check registryCheck = () -> {
+            try {
+                registry.latest(subject);
+            } catch (SchemaNotFoundException answered) {
+                // the registry is up: it said so
+            }
+        };
+        ops.serve(new TopologyHealth(() -> streams.get() == null ? KafkaStreams.State.CREATED : streams.get().state(),
+                kmsCheck, registryCheck, opsConfig.probeTtl(), Clock.systemUTC()));
+        return ops;
     }
 
     /** @throws ConfigException when the KEK or reference policy is refused */
     static EncryptionTopology.Dependencies dependencies(TopologyConfig config, DecoratedKms kms, SchemaRegistryClient registry,
                                                         PayloadSources sources, ObjectCipher cipher) {
-        return dependencies(config, KekPolicy.from(config), ReferencePolicy.from(config), kms, registry, sources, cipher);
+        return dependencies(config, KekPolicy.from(config), ReferencePolicy.from(config), kms, registry, sources, cipher,
+                TopologyMeters.none());
     }
 
     private static EncryptionTopology.Dependencies dependencies(TopologyConfig config, KekPolicy kekPolicy,
                                                                 ReferencePolicy referencePolicy, DecoratedKms kms,
                                                                 SchemaRegistryClient registry, PayloadSources sources,
-                                                                ObjectCipher cipher) {
+                                                                ObjectCipher cipher, TopologyMeters meters) {
         return new EncryptionTopology.Dependencies(
                 new AvroDeserializer<>(PayloadReference.class, registry),
                 new ReferenceValidator(),
@@ -126,7 +166,7 @@ public final class EncryptorApp implements AutoCloseable {
                         : config.getString(TopologyConfig.SSE_C_SINK_PUBLIC_KEY).trim(),
                 new TopologyMetrics.Counter(kms::totalKmsCalls),
                 new TopologyMetrics.Counter(() -> kms.dekCacheStats().hits()),
-                OutputFormats.from(config));
+                OutputFormats.from(config), meters);
     }
 
     /**
@@ -229,6 +269,11 @@ public final class EncryptorApp implements AutoCloseable {
         return kms;
     }
 
+    /** The port /metrics and the probes are served on, or -1 when srrrs.metrics.port is -1. */
+    public int metricsPort() {
+        return ops.port();
+    }
+
     /** Waits until every stream thread runs. */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -243,6 +288,7 @@ public final class EncryptorApp implements AutoCloseable {
     @Override
     public void close() {
         streams.close(Duration.ofSeconds(30));
+        ops.close();
         sources.close();
         kms.close();
     }

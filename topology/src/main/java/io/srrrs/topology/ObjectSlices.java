@@ -48,6 +48,11 @@ final class ObjectSlices {
         this.metrics = metrics;
     }
 
+    /** Objects of this task parked between two slices. */
+    int count() {
+        return objects.size();
+    }
+
     boolean inProgress(String id) {
         loadStored();
         return objects.contains(id);
@@ -186,8 +191,8 @@ final class ObjectSlices {
     /** The last slice went out: the entry goes and the id is remembered, in the same transaction. */
     private void complete(ObjectInProgress o) {
         ObjectInProgress.Opened a = o.opened();
-        metrics.processed(a.sealing().plaintextLength(), a.chunks().ciphertextBytes(), a.chunks().sent(),
-                (System.nanoTime() - a.startedNanos()) / 1_000_000);
+        metrics.processed(o.stored().format(), a.sealing().plaintextLength(), a.chunks().ciphertextBytes(),
+                a.chunks().sent(), System.nanoTime() - a.startedNanos());
         seenIds.put(o.id(), context.currentSystemTimeMs());
         objects.remove(o);
     }

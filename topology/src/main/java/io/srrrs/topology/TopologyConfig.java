@@ -5,6 +5,7 @@ import io.srrrs.crypto.kms.KekAllowList;
 import io.srrrs.crypto.kms.KmsConfig;
 import io.srrrs.crypto.kms.KmsFactory;
 import io.srrrs.serdes.registry.RegistryConfig;
+import io.srrrs.topology.ops.OpsConfig;
 import io.srrrs.topology.source.SourceDeadlineRule;
 
 import java.io.IOException;
@@ -94,6 +95,7 @@ public final class TopologyConfig extends AbstractConfig {
         destinations(def);
         OutputFormats.define(def);
         processing(def);
+        OpsConfig.define(def);
         return def;
     }
 

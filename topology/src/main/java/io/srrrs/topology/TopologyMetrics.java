@@ -11,13 +11,18 @@ import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
+import io.srrrs.topology.ops.TopologyMeters;
+
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.StreamsMetrics;
 
 /**
  * The topology's own metrics, in Kafka Streams' metrics registry (so in JMX beside the Streams
  * metrics, as {@code kafka.streams:type=srrrs-topology-metrics,thread-id=<thread>}): references
  * processed and rejected (in all and by reason), plaintext and ciphertext bytes, chunks, objects
- * abandoned, encryption latency, KMS calls and DEK-cache hits.
+ * abandoned, encryption latency, KMS calls and DEK-cache hits. Each event also feeds the
+ * application's Prometheus meters ({@link TopologyMeters}): this class is the one place the
+ * processor reports to.
  */
 final class TopologyMetrics implements AutoCloseable {
 
@@ -37,6 +42,7 @@ final class TopologyMetrics implements AutoCloseable {
     private final Sensor dekCacheHits;
     private final Counter kmsCallsSource;
     private final Counter dekHitsSource;
+    private final TopologyMeters meters;
 
     /** Turns an app-wide running total into per-thread increments without double counting. */
     static final class Counter {
@@ -53,8 +59,10 @@ final class TopologyMetrics implements AutoCloseable {
         }
     }
 
-    TopologyMetrics(StreamsMetrics registry, String thread, Counter kmsCalls, Counter dekCacheHits) {
+    TopologyMetrics(StreamsMetrics registry, String thread, Counter kmsCalls, Counter dekCacheHits,
+                    TopologyMeters meters) {
         this.registry = registry;
+        this.meters = meters;
         this.thread = thread;
         this.kmsCallsSource = kmsCalls;
         this.dekHitsSource = dekCacheHits;
@@ -86,16 +94,24 @@ final class TopologyMetrics implements AutoCloseable {
         return new MetricName(metric, GROUP, description, Map.of("thread-id", thread));
     }
 
-    void processed(long plaintext, long ciphertext, long chunkCount, long latencyMillis) {
+    /** A reference was read from the input topic (again, when its transaction was aborted). */
+    void received() {
+        meters.received();
+    }
+
+    /** An object's last chunk was sent, {@code latencyNanos} after its attempt opened the source. */
+    void processed(String format, long plaintext, long ciphertext, long chunkCount, long latencyNanos) {
         processed.record(1);
         plaintextBytes.record(plaintext);
         ciphertextBytes.record(ciphertext);
         chunks.record(chunkCount);
-        latency.record(latencyMillis);
+        latency.record(TimeUnit.NANOSECONDS.toMillis(latencyNanos));
+        meters.encrypted(format, plaintext, latencyNanos);
     }
 
     void rejected(RejectReason reason) {
         rejected.record(1);
+        meters.rejected(reason);
         rejectedByReason.computeIfAbsent(reason, r -> {
             Sensor s = registry.addSensor(sensorName("rejected-" + r.name()), Sensor.RecordingLevel.INFO);
             s.add(new MetricName("references-rejected-by-reason-total", GROUP, "references sent to the DLQ for one reason",

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link TopologyItEnvironment}): an s3ec-v3 file of several slices and an s3ec-v2 inline payload,
  * both allowed, arrive as chunks (read read_committed) whose concatenation decrypts as an S3EC reader
  * would; format v1, not allowed here, and an unknown format go to the DLQ as FORMAT_NOT_ALLOWED.
+ * Then the topology's /metrics and probes (issue 14) tell the same story.
  */
 class S3ecPipelineIT {
 
@@ -77,7 +78,32 @@ class S3ecPipelineIT {
             assertThat(objects.get("v3-file")).hasSizeGreaterThan(3);
             assertThat(rejected(stack, prefix)).containsExactlyInAnyOrder("v1-refused:FORMAT_NOT_ALLOWED",
                     "unknown:FORMAT_NOT_ALLOWED");
+            metricsAndProbesTellWhatHappened(new OpsScrape(app), small.length + big.length);
         }
+    }
+
+    /** The ops endpoint after the four references (issue 14): plausible counts, histograms, and ready. */
+    private static void metricsAndProbesTellWhatHappened(OpsScrape ops, long plaintext) throws Exception {
+        assertThat(ops.awaitStatus("/health/ready", 200, Duration.ofSeconds(30))).as("/health/ready").isEqualTo(200);
+        assertThat(ops.get("/health/live").statusCode()).isEqualTo(200);
+        String m = ops.get("/metrics").body();
+        assertThat(OpsScrape.sum(m, "srrrs_topology_references_received_total", "")).isGreaterThanOrEqualTo(4);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_references_encrypted_total", "format=\"s3ec-v3\"")).isEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_references_encrypted_total", "format=\"s3ec-v2\"")).isEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_references_rejected_total", "reason=\"FORMAT_NOT_ALLOWED\""))
+                .isEqualTo(2);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_plaintext_bytes_total", "")).isEqualTo(plaintext);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_encryption_seconds_count", "")).isGreaterThanOrEqualTo(2);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_encryption_seconds_sum", "")).isPositive();
+        assertThat(OpsScrape.sum(m, "srrrs_topology_source_fetch_seconds_count", "scheme=\"file\"")).isEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_source_fetch_seconds_count", "scheme=\"inline\"")).isEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_topology_objects_in_flight", "")).isZero();
+        assertThat(OpsScrape.sum(m, "srrrs_kms_calls_total", "operation=\"generate\"")).isGreaterThanOrEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_kms_call_seconds_count", "")).isGreaterThanOrEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_kms_failures_total", "")).isZero();
+        assertThat(OpsScrape.sum(m, "srrrs_dek_cache_misses_total", "")).isGreaterThanOrEqualTo(1);
+        assertThat(OpsScrape.sum(m, "srrrs_dek_cache_oldest_age_seconds", "")).isPositive();
+        assertThat(OpsScrape.sum(m, "srrrs_topology_ready", "")).isEqualTo(1);
     }
 
     /** The chunks of every object whose last chunk came, by reference id, in sequence order. */

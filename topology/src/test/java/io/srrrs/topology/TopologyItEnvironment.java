@@ -11,6 +11,7 @@ import io.srrrs.serdes.AvroSerializer;
 import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
 import io.srrrs.serdes.registry.SchemaRegistryClient;
+import io.srrrs.topology.ops.OpsConfig;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,6 +93,9 @@ final class TopologyItEnvironment {
         s.put("kms.type", "local");
         s.put("kms.local.keystore", keystore.toString());
         s.put("kms.local.password", "it-password");
+        // Several topologies share this host (and ExactlyOnceIT's JVMs): each takes a free port.
+        s.put(OpsConfig.PORT, "0");
+        s.put(OpsConfig.BIND, "127.0.0.1");
         return s;
     }
 

@@ -201,6 +201,27 @@ public final class DekCache extends ForwardingKms {
         return new Stats(hits.sum(), misses.sum(), retiredByAge.sum(), retiredByObjects.sum(), retiredByBytes.sum());
     }
 
+    /**
+     * Age of the oldest DEK the cache holds now, zero when it holds none. A DEK is retired when it
+     * is next asked for, so one past its max age is still counted until then (and still zeroed then).
+     */
+    public Duration oldestAge() {
+        Instant now = clock.instant();
+        Duration oldest = Duration.ZERO;
+        for (Entry e : current.values()) {
+            Duration age = Duration.between(e.created, now);
+            if (age.compareTo(oldest) > 0) {
+                oldest = age;
+            }
+        }
+        return oldest;
+    }
+
+    /** DEKs the cache holds now. */
+    public int size() {
+        return current.size();
+    }
+
     /** The limits this cache retires DEKs by. */
     public Limits limits() {
         return limits;

@@ -3,10 +3,13 @@ package io.srrrs.crypto.kms;
 import io.srrrs.crypto.format.EncryptionContext;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -19,7 +22,30 @@ import java.util.concurrent.atomic.LongAdder;
 public final class MeteredKms extends ForwardingKms {
 
     /** The SPI's operations, each counted on its own. */
-    public enum Operation { RESOLVE, GENERATE_DATA_KEY, UNWRAP, REWRAP }
+    public enum Operation {
+        RESOLVE("resolve"), GENERATE_DATA_KEY("generate"), UNWRAP("unwrap"), REWRAP("rewrap");
+
+        private final String label;
+
+        Operation(String label) {
+            this.label = label;
+        }
+
+        /** The short name metrics label it with ({@code operation="generate"}). */
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Told of every call as it ends, on the caller's thread: what a latency histogram needs, which
+     * the totals of a {@link Snapshot} cannot give. It must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface CallListener {
+        /** @param failed whether the call threw */
+        void called(Operation operation, long nanos, boolean failed);
+    }
 
     /** One operation's counters at one moment. */
     public record OperationStats(long calls, long failures, long totalLatencyNanos, long maxLatencyNanos) {
@@ -53,6 +79,7 @@ public final class MeteredKms extends ForwardingKms {
     private final Map<Operation, Counters> counters = new EnumMap<>(Operation.class);
     private final ConcurrentHashMap<String, LongAdder> failuresByType = new ConcurrentHashMap<>();
     private final Map<DekWrapping, LongAdder> byWrapping = new EnumMap<>(DekWrapping.class);
+    private final List<CallListener> listeners = new CopyOnWriteArrayList<>();
 
     /** Counts the calls that reach {@code delegate}. */
     public MeteredKms(Kms delegate) {
@@ -68,9 +95,11 @@ public final class MeteredKms extends ForwardingKms {
     private <T> T measured(Operation op, Call<T> call) throws KmsException {
         Counters c = counters.get(op);
         long start = System.nanoTime();
+        boolean failed = false;
         try {
             return call.run();
         } catch (KmsException | RuntimeException e) {
+            failed = true;
             c.failures.increment();
             failuresByType.computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder()).increment();
             throw e;
@@ -79,7 +108,35 @@ public final class MeteredKms extends ForwardingKms {
             c.calls.increment();
             c.latency.add(nanos);
             c.max.accumulate(nanos);
+            for (CallListener l : listeners) {
+                l.called(op, nanos, failed);
+            }
         }
+    }
+
+    /** Tells {@code listener} of every call from now on. */
+    public void addListener(CallListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Stops telling {@code listener}. */
+    public void removeListener(CallListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * The first {@code MeteredKms} in a stack of decorators, outermost first ({@link DecoratedKms#kms()}
+     * holds one below its caches), so a caller given only the stack can listen to its real calls.
+     */
+    public static Optional<MeteredKms> in(Kms stack) {
+        Kms k = stack;
+        while (k instanceof ForwardingKms f) {
+            if (f instanceof MeteredKms m) {
+                return Optional.of(m);
+            }
+            k = f.delegate;
+        }
+        return Optional.empty();
     }
 
     /** As {@link #measured(Operation, Call)}, also counted under {@code wrapping}. */

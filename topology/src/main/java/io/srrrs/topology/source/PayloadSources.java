@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
@@ -29,7 +30,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class PayloadSources implements AutoCloseable {
 
+    /** Told of each payload read to its end: its scheme and the time from opening it. Quick, never throwing. */
+    @FunctionalInterface
+    public interface FetchObserver {
+        void fetched(String scheme, long nanos);
+    }
+
     private final Map<String, PayloadSource> byScheme;
+    private volatile FetchObserver fetches = (scheme, nanos) -> { };
     private final long maxBytes;
     private final Duration deadline;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -75,6 +83,7 @@ public final class PayloadSources implements AutoCloseable {
         if (source == null) {
             throw new BadReferenceException(RejectReason.UNSUPPORTED_SOURCE, valid.scheme() + " sources are not available");
         }
+        long openedNanos = System.nanoTime();
         SourceDeadline started = SourceDeadline.start(deadline);
         OpenedPayload opened = source.open(valid.reference(), started);
         if (opened.declaredLength() > maxBytes) {
@@ -83,7 +92,13 @@ public final class PayloadSources implements AutoCloseable {
                     + " bytes; srrrs.source.max.bytes is " + maxBytes);
         }
         DeadlineInputStream timed = new DeadlineInputStream(opened.stream(), started, timer);
-        return new OpenedPayload(new LimitedInputStream(timed, maxBytes), opened.declaredLength(), timed);
+        return new OpenedPayload(new FetchTimedInputStream(new LimitedInputStream(timed, maxBytes), valid.scheme(),
+                openedNanos, fetches), opened.declaredLength(), timed);
+    }
+
+    /** Who is told of each whole fetch from now on (the metrics); set before the topology starts. */
+    public void observeFetches(FetchObserver observer) {
+        this.fetches = Objects.requireNonNull(observer, "observer");
     }
 
     public long maxBytes() {
