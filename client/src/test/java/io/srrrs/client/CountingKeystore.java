@@ -16,13 +16,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The real local keystore KMS (its S3EC wraps are S3EC's raw AES keyring's, docs/S3EC.md §3.3) in a
  * test directory, counting its unwraps so that a test can prove a refusal came before any KMS call.
+ * Shared (as this module's test jar) with s3ec-keyring's tests.
  */
-final class CountingKeystore implements Kms {
+public final class CountingKeystore implements Kms {
 
     private final LocalKeystoreKms keystore;
-    final AtomicInteger unwraps = new AtomicInteger();
+    public final AtomicInteger unwraps = new AtomicInteger();
 
-    CountingKeystore(Path dir, String... keks) throws KmsException {
+    public CountingKeystore(Path dir, String... keks) throws KmsException {
         keystore = LocalKeystoreKms.openOrCreate(dir.resolve("keks.p12"), "test-password".toCharArray());
         for (String kek : keks) {
             keystore.createKek(kek);
@@ -30,7 +31,7 @@ final class CountingKeystore implements Kms {
     }
 
     /** The KEK's bytes, as an S3EC application's raw AesKeyring would be given them. */
-    byte[] kekBytes(String name) throws KmsException {
+    public byte[] kekBytes(String name) throws KmsException {
         return keystore.exportS3ecKek(name).getEncoded();
     }
 

@@ -5,6 +5,7 @@ import io.srrrs.crypto.format.FormatHeader;
 import io.srrrs.crypto.format.FormatV1;
 import io.srrrs.crypto.format.ObjectIdentity;
 import io.srrrs.crypto.internal.ObjectKeys;
+import io.srrrs.crypto.internal.ThreadDrbg;
 import io.srrrs.crypto.internal.SegmentCipher;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DataKeyPair;
@@ -14,8 +15,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.security.DrbgParameters;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Objects;
@@ -28,18 +27,8 @@ import java.util.Objects;
  */
 public final class ObjectEncryptor implements AutoCloseable {
 
-    /**
-     * One DRBG (NIST SP 800-90A, 256-bit strength, seeded by the JDK from system entropy) per
-     * thread: no global lock and no /dev/urandom read per object, as the default NativePRNG has.
-     */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG",
-                    DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, "srrrs-object-salts".getBytes()));
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    });
+    /** The per-object salts' and nonce prefixes' DRBG, one per thread. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadDrbg.perThread("srrrs-object-salts");
 
     private final FormatHeader header;
     private final ObjectKeys keys;

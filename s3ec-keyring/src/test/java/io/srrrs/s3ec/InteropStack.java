@@ -25,16 +25,17 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The real pipeline for an interop suite: the CLI's local stack (Kafka, registry, store, KMS,
  * topology, Connect sink) in this JVM, and the CLI run in-process as {@code bin/srrrs} runs it.
- * One per test class: starting it is most of a suite's time.
+ * One per test class: starting it is most of a suite's time. Shared (as this module's test jar)
+ * with s3ec-interop-v2, whose suites run S3EC 3.x against the same stack.
  */
-final class InteropStack implements AutoCloseable {
+public final class InteropStack implements AutoCloseable {
 
-    static final String BUCKET = LocalStack.BUCKET;
+    public static final String BUCKET = LocalStack.BUCKET;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    final Path dir;
-    final LocalStack stack;
-    final S3Client admin;
+    public final Path dir;
+    public final LocalStack stack;
+    public final S3Client admin;
 
     private InteropStack(Path dir, LocalStack stack) {
         this.dir = dir;
@@ -43,7 +44,7 @@ final class InteropStack implements AutoCloseable {
     }
 
     /** A stack in a fresh directory under target/, on {@code store}, with {@code kms} ({@code kms.*}; empty: the local keystore). */
-    static InteropStack start(String prefix, LocalStack.StoreKind store, Map<String, String> kms) throws Exception {
+    public static InteropStack start(String prefix, LocalStack.StoreKind store, Map<String, String> kms) throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target").toAbsolutePath()), prefix);
         Path stackDir = dir.resolve("stack");
         LocalStack stack = LocalStack.start(new LocalStack.Options(stackDir, store, null, null, null,
@@ -52,7 +53,7 @@ final class InteropStack implements AutoCloseable {
     }
 
     /** Ceph RGW when it is installed (it enforces SSE-C), else S3Proxy. */
-    static LocalStack.StoreKind rgwIfInstalled() {
+    public static LocalStack.StoreKind rgwIfInstalled() {
         for (String tool : List.of("radosgw", "ceph-mon", "ceph-osd")) {
             boolean found = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(":"))
                     .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
@@ -63,16 +64,16 @@ final class InteropStack implements AutoCloseable {
         return LocalStack.StoreKind.RGW;
     }
 
-    StoreConfig store() {
+    public StoreConfig store() {
         return stack.store();
     }
 
-    CliConfig config() {
+    public CliConfig config() {
         return CliConfig.load(dir.resolve("srrrs.properties"));
     }
 
     /** A file of {@code size} random bytes under the stack's file root. */
-    Path file(String name, int size) throws Exception {
+    public Path file(String name, int size) throws Exception {
         byte[] b = new byte[size];
         RANDOM.nextBytes(b);
         Path f = Files.createDirectories(dir.getParent().resolve("files")).resolve(name);
@@ -81,7 +82,7 @@ final class InteropStack implements AutoCloseable {
     }
 
     /** Publishes {@code file} as BUCKET/{@code key} in {@code format} through the pipeline, waiting for the object. */
-    void publish(Path file, String key, String format, String... more) {
+    public void publish(Path file, String key, String format, String... more) {
         List<String> args = new ArrayList<>(List.of("publish", file.toString(), "--key", key, "--format", format,
                 "--dir", dir.toString()));
         args.addAll(List.of(more));
@@ -90,23 +91,23 @@ final class InteropStack implements AutoCloseable {
     }
 
     /** Stores BUCKET/{@code key} with exactly {@code body} and {@code metadata} (a tampered copy of an object). */
-    void put(String key, byte[] body, Map<String, String> metadata) {
+    public void put(String key, byte[] body, Map<String, String> metadata) {
         admin.putObject(b -> b.bucket(BUCKET).key(key).metadata(metadata), RequestBody.fromBytes(body));
     }
 
-    byte[] body(String key) {
+    public byte[] body(String key) {
         return admin.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray();
     }
 
-    Map<String, String> metadata(String key) {
+    public Map<String, String> metadata(String key) {
         return admin.headObject(b -> b.bucket(BUCKET).key(key)).metadata();
     }
 
-    record Run(int code, String out, String err) {
+    public record Run(int code, String out, String err) {
     }
 
     /** Runs the CLI in this JVM as bin/srrrs would, capturing what it prints. */
-    static synchronized Run cli(String... args) {
+    public static synchronized Run cli(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -3,6 +3,7 @@ package io.srrrs.s3ec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.srrrs.client.CountingKeystore;
 import io.srrrs.client.SrrrsClient;
 import io.srrrs.crypto.ObjectMetadata;
 import io.srrrs.crypto.format.EncryptionContext;

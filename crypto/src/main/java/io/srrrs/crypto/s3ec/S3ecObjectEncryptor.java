@@ -5,13 +5,11 @@ import io.srrrs.crypto.format.S3ecContent;
 import io.srrrs.crypto.format.S3ecContent.Version;
 import io.srrrs.crypto.format.S3ecContent.WrapAlgorithm;
 import io.srrrs.crypto.internal.S3ecKeys;
+import io.srrrs.crypto.internal.ThreadDrbg;
 import io.srrrs.crypto.kms.DataKey;
 import io.srrrs.crypto.kms.DekUsage;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.DrbgParameters;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Objects;
 import javax.crypto.Cipher;
@@ -25,18 +23,8 @@ import javax.crypto.Cipher;
  */
 public final class S3ecObjectEncryptor implements AutoCloseable {
 
-    /**
-     * One DRBG (NIST SP 800-90A, 256-bit strength, seeded by the JDK from system entropy) per
-     * thread, as format v1's encryptor has: no global lock, no /dev/urandom read per object.
-     */
-    private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(() -> {
-        try {
-            return SecureRandom.getInstance("DRBG", DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE,
-                    "srrrs-s3ec-nonces".getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
-    });
+    /** The message ids' and IVs' DRBG, one per thread, as format v1's encryptor has. */
+    private static final ThreadLocal<SecureRandom> RANDOM = ThreadDrbg.perThread("srrrs-s3ec-nonces");
 
     private final S3ecContent content;
     private final S3ecKeys keys;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.srrrs.cli.LocalStack;
+import io.srrrs.s3ec.InteropStack;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.embedded.MotoKms;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.srrrs.cli.LocalStack;
+import io.srrrs.s3ec.InteropStack;
 import io.srrrs.crypto.kms.Kms;
 import io.srrrs.s3ec.SrrrsKeyring;
 
