@@ -16,7 +16,7 @@ import java.util.Map;
  * The configurations the local stack writes for its parts, from what its started parts answer:
  * the CLI's ({@code srrrs.properties}, which the topology's is derived from) and the sink connector's.
  */
-final class StackConfigs {
+public final class StackConfigs {
 
     private StackConfigs() {
     }
@@ -64,7 +64,7 @@ final class StackConfigs {
     }
 
     /** The topology's: the CLI's without the CLI's own keys, plus what one machine's sandbox needs. */
-    static Map<String, String> topology(LocalStack.Options options, Map<String, String> cliConfig) {
+    public static Map<String, String> topology(LocalStack.Options options, Map<String, String> cliConfig) {
         Map<String, String> t = new LinkedHashMap<>(cliConfig);
         CliConfig.NON_TOPOLOGY_KEYS.forEach(t::remove);
         t.put("application.id", "srrrs-encryptor");

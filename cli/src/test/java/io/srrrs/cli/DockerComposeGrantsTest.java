@@ -79,7 +79,7 @@ class DockerComposeGrantsTest {
                 published.put(name, ports.stream().map(String::valueOf).toList());
             }
         });
-        // Kafka: mutual TLS and ACLs; MinIO: signed requests. Connect REST, registry, KMS: none.
+        // Kafka: mutual TLS and ACLs; MinIO: signed requests. Connect REST, registry, KMS, Prometheus: none.
         assertThat(published).containsOnlyKeys("kafka", "minio");
         published.values().forEach(ports -> assertThat(ports).allMatch(p -> p.startsWith("127.0.0.1:")));
         Map<String, String> kafka = environment("kafka");

@@ -41,7 +41,7 @@ class DockerComposeTest {
     @Test
     void everyPartOfThePipelineIsAService() {
         assertThat(services).containsOnlyKeys("certs", "kafka", "kafka-init", "registry", "minio", "minio-init", "kms",
-                "connect", "connector-deploy", "topology");
+                "connect", "connector-deploy", "topology", "prometheus");
     }
 
     @Test
@@ -58,7 +58,9 @@ class DockerComposeTest {
             }
         });
         assertThat(services.get("kafka").get("image")).asString().startsWith("apache/kafka:");
-        assertThat(services.get("connect").get("image")).isEqualTo(services.get("kafka").get("image"));
+        // the Connect image is built on the broker's image: one Kafka version across the deployment
+        assertThat(build("connect")).containsEntry("dockerfile", "deploy/connect/Dockerfile");
+        assertThat(((Map<?, ?>) build("connect").get("args")).get("KAFKA_IMAGE")).isEqualTo(services.get("kafka").get("image"));
         assertThat(services.get("kafka-init").get("image")).isEqualTo(services.get("kafka").get("image"));
         assertThat(services.get("registry").get("image")).asString().startsWith("apicurio/apicurio-registry:");
     }
@@ -90,7 +92,10 @@ class DockerComposeTest {
             }
         }
         Properties worker = properties("deploy/connect/worker.properties");
-        assertThat(volumes("connect")).contains("./cli/target/connect-plugins:" + worker.getProperty("plugin.path") + ":ro");
+        // the image copies the plugin where plugin.path points, and the agent with our exporter rules
+        String connectImage = Files.readString(root.resolve("deploy/connect/Dockerfile"));
+        assertThat(connectImage).contains("COPY cli/target/connect-plugins/ " + worker.getProperty("plugin.path") + "/")
+                .contains("deploy/connect/jmx-exporter.yaml").contains("KAFKA_JMX_OPTS=\"-javaagent:");
         assertThat(volumes("connect")).contains("./deploy/connect/worker.properties:/etc/srrrs/worker.properties:ro");
         assertThat(String.join(" ", command("connect"))).contains("cat /etc/srrrs/worker.properties")
                 .contains("exec /opt/kafka/bin/connect-distributed.sh");
@@ -99,6 +104,17 @@ class DockerComposeTest {
         assertThat(volumes("topology")).contains("./deploy/topology/encryptor.properties:/etc/srrrs/encryptor.properties:ro");
         assertThat(Files.readString(root.resolve("topology/Dockerfile"))).contains("io.srrrs.topology.EncryptorApp")
                 .contains("/etc/srrrs/encryptor.properties");
+    }
+
+    @Test
+    void prometheusScrapesTheTopologyAndTheConnectAgentOnTheirServiceNames() throws Exception {
+        assertThat(volumes("prometheus")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
+                "./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");
+        String scrape = Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
+        String agentPort = Files.readString(root.resolve("deploy/connect/Dockerfile")).replaceAll("(?s).*jmx_prometheus_javaagent\\.jar=(\\d+):.*", "$1");
+        assertThat(scrape).contains("\"topology:" + io.srrrs.topology.ops.OpsConfig.DEFAULT_PORT + "\"")
+                .contains("\"connect:" + agentPort + "\"");
+        assertThat(dependsOn("prometheus")).containsKeys("topology", "connect");
     }
 
     @Test
@@ -169,12 +185,17 @@ class DockerComposeTest {
     }
 
     @Test
-    void theReadmeSaysPlainlyItIsNotExercisedHere() throws Exception {
+    void theReadmeSaysPlainlyItIsNotRunHere() throws Exception {
         assertThat(Files.readString(root.resolve("README.md"))).contains("docker-compose.yml")
-                .containsIgnoringCase("not exercised");
+                .containsIgnoringCase("not run as a whole here");
     }
 
     // ---- helpers -------------------------------------------------------------------------------
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> build(String service) {
+        return (Map<String, Object>) services.get(service).get("build");
+    }
 
     @SuppressWarnings("unchecked")
     static Map<String, String> dependsOn(String service) {

@@ -31,13 +31,17 @@ import org.testcontainers.utility.DockerImageName;
  * TLS 1.3 only on both listeners, certificates from our {@link LocalCa} — with its log directory
  * bound to the host so the canary scans read what the broker wrote.
  *
- * <p>Compiled only in the {@code docker} profile; NOT exercised on our machines, which have no
- * Docker engine.
+ * <p>Compiled only in the {@code docker} profile; on our machines it runs through podman's
+ * Docker-compatible socket ({@code bin/containers test}), Ryuk off.
  */
 public final class ContainerKafka implements KafkaBroker {
 
-    /** Apache Kafka's image of the version the build uses (the root pom's {@code kafka.version}). */
-    static final String IMAGE = "apache/kafka:" + BuildProperties.kafkaVersion();
+    /**
+     * Apache Kafka's image of the version the build uses (the root pom's {@code kafka.version}),
+     * or the one {@code -Dsrrrs.it.kafka.image} names: bin/containers test passes its stand-in
+     * built on this machine, which keeps the same environment contract.
+     */
+    static final String IMAGE = System.getProperty("srrrs.it.kafka.image", "apache/kafka:" + BuildProperties.kafkaVersion());
 
     private static final String KEYSTORE = "/certs/kafka.p12";
     private static final String TRUSTSTORE = "/certs/truststore.p12";
@@ -66,7 +70,9 @@ public final class ContainerKafka implements KafkaBroker {
         for (Path p : List.of(keystore, truststore)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
         }
-        KraftBrokerSettings settings = new KraftBrokerSettings("0.0.0.0:9093", "127.0.0.1:" + port, "localhost:9094",
+        // The same port inside as on the host: the broker calls itself at its advertised address
+        // (inter-broker listener, transaction verification), which must work inside the container too.
+        KraftBrokerSettings settings = new KraftBrokerSettings("0.0.0.0:" + port, "127.0.0.1:" + port, "localhost:9094",
                 KEYSTORE, TRUSTSTORE, DATA);
         Map<String, String> env = environment(settings.properties(id.password()));
         @SuppressWarnings("resource")
@@ -76,8 +82,8 @@ public final class ContainerKafka implements KafkaBroker {
                 .withFileSystemBind(truststore.toString(), TRUSTSTORE, BindMode.READ_ONLY)
                 .withFileSystemBind(logDir.toString(), DATA, BindMode.READ_WRITE)
                 .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        PortBinding.parse("127.0.0.1:" + port + ":9093")))
-                .withExposedPorts(9093)
+                        PortBinding.parse("127.0.0.1:" + port + ":" + port)))
+                .withExposedPorts(port)
                 .waitingFor(Wait.forLogMessage(".*Kafka Server started.*", 1).withStartupTimeout(Duration.ofMinutes(2)));
         container.start();
         return new ContainerKafka(container, port, logDir, ca);
