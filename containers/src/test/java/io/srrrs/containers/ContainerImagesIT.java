@@ -207,11 +207,12 @@ class ContainerImagesIT {
             throws Exception {
         String topology = get("http://127.0.0.1:" + metricsPort + "/metrics").body();
         assertThat(sum(topology, "srrrs_topology_references_encrypted_total")).as(topology).isGreaterThanOrEqualTo(objects);
-        assertThat(sum(topology, "srrrs_topology_references_rejected_total")).isZero();
+        assertThat(sum(topology, "srrrs_topology_references_rejected_total")).as("references sent to the DLQ").isZero();
         String sink = get("http://127.0.0.1:" + agentPort + "/metrics").body();
         assertThat(sum(sink, "srrrs_sink_objects_written_total\\{[^}]*connector=\"" + CONNECTOR + "\""))
                 .as("the Connect image's agent").isGreaterThanOrEqualTo(objects);
         String own = get(stack.endpoints().get("metrics")).body();
+        assertThat(own).contains("srrrs_topology_references_received_total");
         assertThat(sum(own, "srrrs_topology_references_received_total")).as("the stack's own topology").isZero();
     }
 
