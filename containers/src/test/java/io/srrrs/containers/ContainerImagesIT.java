@@ -10,6 +10,7 @@ import io.srrrs.cli.StackConfigs;
 import io.srrrs.crypto.pki.LocalCa;
 import io.srrrs.crypto.pki.Tls;
 import io.srrrs.embedded.FreePorts;
+import io.srrrs.store.StoreClients;
 import io.srrrs.topology.TopologyConfig;
 import io.srrrs.topology.ops.OpsConfig;
 
@@ -19,6 +20,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -34,6 +36,7 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The project's own images, as bin/containers build made them with podman, run against the
@@ -42,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * exporter agent inside) as a second Connect cluster, on topics of their own, sharing the stack's
  * broker, registry, store and KMS. References published by the CLI to those topics must come back
  * through the CLI's reader with the right SHA-256, counted by the containers' own metrics and by
- * neither of the stack's in-process parts.
+ * neither of the stack's in-process parts; the store holds the canary payload as ciphertext only.
  */
 class ContainerImagesIT {
 
@@ -97,6 +100,7 @@ class ContainerImagesIT {
                 }
                 assertCountedByTheContainers(stack, metricsPort, agentPort, sha.size());
                 assertNoSecretInTheLogs(stack, connector, canary);
+                assertTheStoreHoldsCiphertext(stack, canary);
                 assertThat(Podman.exec(TOPOLOGY, "id", "-u")).as("the topology image's user").isEqualTo("10001");
                 assertThat(Podman.exec(CONNECT, "id", "-u")).as("the Connect image's user").isNotEqualTo("0");
             } finally {
@@ -222,6 +226,15 @@ class ContainerImagesIT {
         assertThat(logs).as("the containers' logs").contains("io.srrrs").doesNotContain(canary)
                 .doesNotContain(Files.readString(Path.of(stack.cliConfig().get("kms.local.password.file"))).trim())
                 .doesNotContain(Files.readString(Path.of(connector.get("srrrs.sse-c.private.key.file"))).trim());
+    }
+
+    /** The canary object as the store returns it, raw: ciphertext, without the payload's text. */
+    static void assertTheStoreHoldsCiphertext(LocalStack stack, String canary) {
+        try (S3Client s3 = StoreClients.s3(stack.store())) {
+            byte[] raw = s3.getObjectAsBytes(b -> b.bucket(LocalStack.BUCKET).key("containers/canary.txt")).asByteArray();
+            assertThat(raw.length).as("the stored object").isGreaterThan(canary.length() * 1000);
+            assertThat(new String(raw, StandardCharsets.ISO_8859_1)).as("the stored object").doesNotContain(canary);
+        }
     }
 
     /** The sum of every sample of the series whose name (and labels) start with {@code series}. */
