@@ -190,7 +190,8 @@ final class ObjectAssembler {
      * aborted once its uploads in flight are over (their parts are freed as they come back).
      */
     void discard(ObjectAssembly a) {
-        metrics.dropped(a);
+        metrics.dropped(a, a.uploadedBytes);
+        a.uploadedBytes = 0; // counted once, should it be dropped again
         for (UploadJob j : List.copyOf(a.inFlight)) {
             if (j.retryPending) {
                 uploads.taken(j);

@@ -48,6 +48,8 @@ final class ObjectAssembly {
     /** Parts uploaded, by number. */
     final TreeMap<Integer, CompletedPart> parts = new TreeMap<>();
     int partsSubmitted;
+    /** Bytes of its parts in the store, counted as discarded should it be dropped (task thread). */
+    long uploadedBytes;
     /** The last chunk's record without its ciphertext, once it came: what a failed completion reports. */
     SinkRecord lastRecord;
     /** Its last chunk came: it is no longer assembled, only uploaded. */

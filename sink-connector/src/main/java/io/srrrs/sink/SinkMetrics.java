@@ -17,6 +17,7 @@ final class SinkMetrics {
     private final LongSupplier budgetUsed;
     private final LongAdder objectsWritten = new LongAdder();
     private final LongAdder bytesWritten = new LongAdder();
+    private final LongAdder bytesDiscarded = new LongAdder();
     private final LongAdder parts = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final LongAdder sseCUploads = new LongAdder();
@@ -42,9 +43,18 @@ final class SinkMetrics {
         unfinished.put(a, nanoClock.getAsLong());
     }
 
-    /** Dropped for whatever reason (refused, superseded, revoked, abandoned): no longer unfinished. */
-    void dropped(ObjectAssembly a) {
+    /**
+     * Dropped for whatever reason (refused, superseded, revoked, abandoned): no longer unfinished;
+     * the {@code uploadedBytes} of it already in the store were uploaded for nothing.
+     */
+    void dropped(ObjectAssembly a, long uploadedBytes) {
         unfinished.remove(a);
+        bytesDiscarded.add(uploadedBytes);
+    }
+
+    /** An upload of an object dropped while it ran succeeded: its bytes went up for nothing. */
+    void discarded(long bytes) {
+        bytesDiscarded.add(bytes);
     }
 
     /** A PutObject or UploadPart succeeded with {@code bytes} of ciphertext. */
@@ -82,6 +92,11 @@ final class SinkMetrics {
 
     long bytesWritten() {
         return bytesWritten.sum();
+    }
+
+    /** Of {@link #bytesWritten()}, those of objects then dropped: the rest are the written objects' bytes. */
+    long bytesDiscarded() {
+        return bytesDiscarded.sum();
     }
 
     long multipartParts() {

@@ -63,6 +63,7 @@ final class SinkMetricsJmx implements AutoCloseable {
         Map<String, Supplier<Number>> a = new LinkedHashMap<>();
         a.put("objects_written_total", m::objectsWritten);
         a.put("bytes_written_total", m::bytesWritten);
+        a.put("bytes_discarded_total", m::bytesDiscarded);
         a.put("multipart_parts_total", m::multipartParts);
         a.put("retries_total", m::retries);
         a.put("sse_c_uploads_total", m::sseCUploads);

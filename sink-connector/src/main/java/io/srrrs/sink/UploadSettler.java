@@ -111,6 +111,11 @@ final class UploadSettler {
         if (a.dropped || failure == null) {
             if (job.sent() && job.kind != UploadJob.Kind.COMPLETE) {
                 metrics.uploaded(job.kind, job.length); // its bytes went up, even if its object was dropped since
+                if (a.dropped) {
+                    metrics.discarded(job.length);
+                } else {
+                    a.uploadedBytes += job.length;
+                }
             }
             uploads.taken(job);
             job.release(); // a part's bytes go back to the budget only now

@@ -26,6 +26,7 @@ class JmxExporterRulesTest {
     static final Map<String, String> CONTRACT = Map.ofEntries(
             Map.entry("srrrs_sink_objects_written_total", "COUNTER"),
             Map.entry("srrrs_sink_bytes_written_total", "COUNTER"),
+            Map.entry("srrrs_sink_bytes_discarded_total", "COUNTER"),
             Map.entry("srrrs_sink_upload_seconds", "UNTYPED"),
             Map.entry("srrrs_sink_upload_seconds_sum", "UNTYPED"),
             Map.entry("srrrs_sink_upload_seconds_count", "UNTYPED"),

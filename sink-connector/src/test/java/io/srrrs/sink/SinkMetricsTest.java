@@ -69,6 +69,7 @@ class SinkMetricsTest extends SinkTaskFixture {
         }
         assertThat(task("objects_written_total")).isEqualTo(4);
         assertThat(task("bytes_written_total")).as("every ciphertext byte, once").isEqualTo(stored);
+        assertThat(task("bytes_discarded_total")).isZero();
         assertThat(task("multipart_parts_total")).isEqualTo(3);
         assertThat(task("upload_seconds_count")).isEqualTo(4);
         assertThat(attribute("", "upload_seconds_sum").doubleValue()).isPositive();
@@ -78,6 +79,60 @@ class SinkMetricsTest extends SinkTaskFixture {
         assertThat(task("memory_budget_used_bytes")).as("every part buffer given back").isZero();
         assertThat(task("retries_total")).isZero();
         assertThat(task("sse_c_uploads_total")).isZero();
+    }
+
+    /** The chunks of one 13 MiB object under two attempts: attempt 0 and attempt 1. */
+    List<List<EncryptedChunk>> twoAttempts(String id, String key) throws Exception {
+        List<EncryptedChunk> first = new ArrayList<>();
+        List<EncryptedChunk> again = new ArrayList<>();
+        for (EncryptedChunk c : ChunkMaker.chunks(kms.kms(), id, "objects", key, payload(13 << 20), SEGMENT, CHUNK,
+                null)) {
+            first.add(EncryptedChunk.newBuilder(c).setAttempt(0).build());
+            again.add(EncryptedChunk.newBuilder(c).setAttempt(1).build());
+        }
+        return List.of(first, again);
+    }
+
+    @Test
+    void theBytesOfAnObjectStartedAgainCountAsDiscarded(TestInfo test) throws Exception {
+        restartNamed(test);
+        List<List<EncryptedChunk>> attempts = twoAttempts("m-again", "metrics/again");
+        List<EncryptedChunk> again = attempts.get(1);
+        // Attempt 0 gets as far as its first 5 MiB part; then a newer attempt starts the object again.
+        settled(records(0, attempts.get(0).subList(0, 8)));
+        assertThat(task("multipart_parts_total")).isEqualTo(1);
+        long firstPart = task("bytes_written_total");
+        assertThat(firstPart).isGreaterThanOrEqualTo(5 << 20);
+        assertThat(task("bytes_discarded_total")).as("not dropped yet").isZero();
+        settled(records(8, again));
+
+        long stored = admin.headObject(b -> b.bucket("objects").key("metrics/again")).contentLength();
+        assertThat(task("objects_written_total")).isEqualTo(1);
+        assertThat(task("bytes_discarded_total")).as("attempt 0's part").isEqualTo(firstPart);
+        assertThat(task("bytes_written_total")).as("both attempts' bytes").isEqualTo(stored + firstPart);
+        assertThat(task("multipart_parts_total")).isEqualTo(1 + 3);
+        assertThat(task("objects_in_assembly")).isZero();
+    }
+
+    @Test
+    void aPartThatLandsAfterItsObjectWasDroppedCountsAsDiscarded(TestInfo test) throws Exception {
+        ControlledStore[] store = new ControlledStore[1];
+        storeWrapper = c -> {
+            store[0] = new ControlledStore(c);
+            return store[0].client();
+        };
+        restartNamed(test);
+        List<List<EncryptedChunk>> attempts = twoAttempts("m-late", "metrics/late");
+        java.util.concurrent.CountDownLatch gate = store[0].gate("metrics/late");
+        task.put(records(0, attempts.get(0).subList(0, 8))); // its first part is held in flight
+        task.put(records(8, attempts.get(1).subList(0, 1))); // attempt 1's chunk 0 drops attempt 0
+        assertThat(task("bytes_discarded_total")).as("the part has not landed").isZero();
+        gate.countDown();
+        task.awaitUploads(30_000);
+        assertThat(task("multipart_parts_total")).isEqualTo(1);
+        assertThat(task("bytes_discarded_total")).as("it landed for nothing").isEqualTo(task("bytes_written_total"))
+                .isGreaterThanOrEqualTo(5 << 20);
+        assertThat(task("objects_in_assembly")).as("attempt 1").isEqualTo(1);
     }
 
     @Test
