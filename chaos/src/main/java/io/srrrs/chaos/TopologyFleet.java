@@ -1,6 +1,7 @@
 package io.srrrs.chaos;
 
 import io.srrrs.topology.EncryptorApp;
+import io.srrrs.topology.ops.OpsConfig;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -72,7 +73,8 @@ final class TopologyFleet implements AutoCloseable {
         synchronized void stop() throws InterruptedException {
             if (process != null && process.isAlive()) {
                 process.destroy();
-                if (!process.waitFor(45, TimeUnit.SECONDS)) {
+                // Longer than its srrrs.shutdown.timeout.ms, as an orchestrator's grace period must be.
+                if (!process.waitFor(OpsConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS + 30_000, TimeUnit.MILLISECONDS)) {
                     kill();
                 }
             }

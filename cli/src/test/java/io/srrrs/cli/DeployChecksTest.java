@@ -185,6 +185,9 @@ class DeployChecksTest {
         Map<String, Map<String, Object>> m = manifests();
         Map<String, Object> deployment = m.get("Deployment/srrrs-topology");
         Map<String, Object> container = at(deployment, "spec", "template", "spec", "containers", "0");
+        assertThat((int) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds") * 1000L)
+                .as("longer than srrrs.shutdown.timeout.ms, or a stop leaves its transaction open")
+                .isGreaterThan(io.srrrs.topology.ops.OpsConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS);
         assertThat((String) at(container, "livenessProbe", "httpGet", "path")).isEqualTo("/health/live");
         assertThat((String) at(container, "readinessProbe", "httpGet", "path")).isEqualTo("/health/ready");
         assertThat((String) at(container, "livenessProbe", "httpGet", "port")).isEqualTo("metrics");

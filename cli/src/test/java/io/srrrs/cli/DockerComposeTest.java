@@ -107,6 +107,15 @@ class DockerComposeTest {
     }
 
     @Test
+    void theTopologyIsGivenLongerToStopThanItsShutdownTimeout() {
+        // Docker's default is 10 s: a SIGKILL before Kafka Streams committed leaves its transaction open.
+        String grace = (String) services.get("topology").get("stop_grace_period");
+        assertThat(grace).matches("\\d+s");
+        assertThat(Long.parseLong(grace.replace("s", "")) * 1000)
+                .isGreaterThan(io.srrrs.topology.ops.OpsConfig.DEFAULT_SHUTDOWN_TIMEOUT_MS);
+    }
+
+    @Test
     void prometheusScrapesTheTopologyAndTheConnectAgentOnTheirServiceNames() throws Exception {
         assertThat(volumes("prometheus")).contains("./deploy/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro",
                 "./deploy/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro");

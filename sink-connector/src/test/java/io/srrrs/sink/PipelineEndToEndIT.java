@@ -135,6 +135,7 @@ class PipelineEndToEndIT {
             assertThat(refused.body()).contains("consumer.override.isolation.level").contains("must be read_committed");
             assertThat(worker.putConnector("srrrs-s3-sink", connector).statusCode()).isEqualTo(201);
             worker.awaitRunning("srrrs-s3-sink", Duration.ofSeconds(60));
+            stack.awaitSinkGroup("srrrs-s3-sink", 2, 2, Duration.ofSeconds(60));
             app.awaitRunning(Duration.ofSeconds(60));
 
             Map<String, Object> producerProps = new HashMap<>(stack.kafka.clientProperties());

@@ -16,9 +16,13 @@ import io.srrrs.topology.TopologyConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.common.GroupState;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -155,6 +159,31 @@ final class SinkItEnvironment {
         c.put("errors.retry.timeout", "-1");
         c.put("errors.retry.delay.max.ms", "5000");
         return c;
+    }
+
+    /**
+     * Waits until the connector's consumer group is stable with every partition of its topics
+     * assigned to one of {@code tasks} members. Connect reports a task RUNNING before it joined the
+     * group: a test that publishes at once may meet the second task's join, whose rebalance starts
+     * an object again (correct, but not what a test of exact figures is about).
+     */
+    void awaitSinkGroup(String connector, int tasks, int partitions, Duration timeout) throws Exception {
+        String group = "connect-" + connector;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String last = "no description";
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            while (System.nanoTime() < deadline) {
+                ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get();
+                int assigned = d.members().stream().mapToInt(m -> m.assignment().topicPartitions().size()).sum();
+                last = d.groupState() + ", " + d.members().size() + " members, " + assigned + " partitions";
+                if (d.groupState() == GroupState.STABLE && d.members().size() == tasks && assigned == partitions) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+        throw new IllegalStateException("group " + group + " not settled within " + timeout + ": " + last);
     }
 
     static Map<String, String> copy(Map<String, String> m) {

@@ -61,12 +61,15 @@ public final class EncryptorApp implements AutoCloseable {
     private final DecoratedKms kms;
     private final PayloadSources sources;
     private final OpsEndpoint ops;
+    private final Duration shutdownTimeout;
 
-    private EncryptorApp(KafkaStreams streams, DecoratedKms kms, PayloadSources sources, OpsEndpoint ops) {
+    private EncryptorApp(KafkaStreams streams, DecoratedKms kms, PayloadSources sources, OpsEndpoint ops,
+                         Duration shutdownTimeout) {
         this.streams = streams;
         this.kms = kms;
         this.sources = sources;
         this.ops = ops;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /** Builds and starts the application. */
@@ -108,7 +111,7 @@ public final class EncryptorApp implements AutoCloseable {
                 config.getString(TopologyConfig.INPUT_TOPIC), config.getString(TopologyConfig.OUTPUT_TOPIC),
                 config.getString(TopologyConfig.DLQ_TOPIC), kms.provider().type(), kekPolicy.allowedEntries(),
                 config.getList(TopologyConfig.BUCKET_ALLOWED));
-        return new EncryptorApp(streams, kms, sources, ops);
+        return new EncryptorApp(streams, kms, sources, ops, OpsConfig.shutdownTimeout(config));
     }
 
     /**
@@ -287,7 +290,12 @@ public final class EncryptorApp implements AutoCloseable {
 
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        if (!streams.close(shutdownTimeout)) {
+            LOG.warn("Kafka Streams did not close within {} ms ({}): a transaction it left open blocks read_committed "
+                    + "readers of its partitions until the broker aborts it (the producer's transaction.timeout.ms); "
+                    + "its threads are at:{}", shutdownTimeout.toMillis(), OpsConfig.SHUTDOWN_TIMEOUT,
+                    StuckThreads.describe());
+        }
         ops.close();
         sources.close();
         kms.close();
