@@ -6,10 +6,18 @@ import io.srrrs.serdes.registry.HttpSchemaRegistryClient;
 import io.srrrs.serdes.registry.RegistryConfig;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeProducersResult;
+import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -23,8 +31,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 final class ChunkAudit {
 
-    /** What the committed chunk stream holds. */
-    record Result(long records, long bytes, long undecodable, Map<String, Integer> completeObjects) {
+    /**
+     * What the committed chunk stream holds, and the transactions left open on it (a reader sees
+     * nothing past one until the broker aborts it: what a reference "lost" then waits behind).
+     */
+    record Result(long records, long bytes, long undecodable, Map<String, Integer> completeObjects,
+                  List<String> openTransactions) {
         List<String> duplicates() {
             return completeObjects.entrySet().stream().filter(e -> e.getValue() > 1)
                     .map(e -> e.getKey() + " committed " + e.getValue() + " times").sorted().toList();
@@ -51,10 +63,12 @@ final class ChunkAudit {
         long records = 0;
         long bytes = 0;
         long undecodable = 0;
+        List<TopicPartition> audited;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(ChaosStack.CHUNKS, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            audited = partitions;
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
@@ -76,7 +90,34 @@ final class ChunkAudit {
                 }
             }
         }
-        return new Result(records, bytes, undecodable, complete);
+        return new Result(records, bytes, undecodable, complete, openTransactions(stack, audited));
+    }
+
+    /** A write this long before the audit does not belong to a transaction a live instance is still filling. */
+    private static final long STALE_MILLIS = 10_000;
+
+    /** Transactions open on the chunk topic whose producer has not written for a while. */
+    static List<String> openTransactions(ChaosStack stack, Collection<TopicPartition> partitions) {
+        List<String> out = new ArrayList<>();
+        try (Admin admin = Admin.create(stack.kafka.clientProperties())) {
+            long now = System.currentTimeMillis();
+            for (Map.Entry<TopicPartition, DescribeProducersResult.PartitionProducerState> e : admin
+                    .describeProducers(partitions).all().get(30, TimeUnit.SECONDS).entrySet()) {
+                for (ProducerState p : e.getValue().activeProducers()) {
+                    if (p.currentTransactionStartOffset().isPresent() && now - p.lastTimestamp() > STALE_MILLIS) {
+                        out.add(e.getKey() + " from offset " + p.currentTransactionStartOffset().getAsLong()
+                                + " (producer " + p.producerId() + ", epoch " + p.producerEpoch() + ", last write "
+                                + (now - p.lastTimestamp()) / 1000 + " s before the audit)");
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            out.add("not known: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.add("not known: interrupted");
+        }
+        return List.copyOf(out);
     }
 
     private static void track(Map<String, Attempt> open, EncryptedChunk chunk, Map<String, Integer> complete) {

@@ -65,6 +65,8 @@ record Report(String runId, ChaosPlan plan, String storeKind, List<Payload> payl
                 leaks.leaks().size(), leaks.storeBytes(), leaks.kafkaBytes(), leaks.otherBytes()));
         row(out, "chunk topic (read_committed)", String.format(Locale.ROOT, "%,d records, %,d bytes%s", chunks.records(),
                 chunks.bytes(), chunks.undecodable() > 0 ? ", " + chunks.undecodable() + " undecodable" : ""));
+        row(out, "  transactions left open", chunks.openTransactions().size()
+                + (chunks.openTransactions().isEmpty() ? "" : " (readers wait behind them: " + chunks.openTransactions() + ")"));
     }
 
     /** What the faults did: survived or not, how long the recovery took, and the run's wall time. */

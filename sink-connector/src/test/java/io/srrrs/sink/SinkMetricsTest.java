@@ -125,6 +125,7 @@ class SinkMetricsTest extends SinkTaskFixture {
         List<List<EncryptedChunk>> attempts = twoAttempts("m-late", "metrics/late");
         java.util.concurrent.CountDownLatch gate = store[0].gate("metrics/late");
         task.put(records(0, attempts.get(0).subList(0, 8))); // its first part is held in flight
+        ConcurrentUploadTest.until("the part's upload started", () -> store[0].startedCount() == 1);
         task.put(records(8, attempts.get(1).subList(0, 1))); // attempt 1's chunk 0 drops attempt 0
         assertThat(task("bytes_discarded_total")).as("the part has not landed").isZero();
         gate.countDown();
