@@ -40,6 +40,17 @@ class SinkMetricsTest extends SinkTaskFixture {
         start(true);
     }
 
+    /** Restarts the task on a store whose uploads the test can hold or fail. */
+    ControlledStore restartControlled(TestInfo test) {
+        ControlledStore[] store = new ControlledStore[1];
+        storeWrapper = c -> {
+            store[0] = new ControlledStore(c);
+            return store[0].client();
+        };
+        restartNamed(test);
+        return store[0];
+    }
+
     Number attribute(String suffix, String attribute) throws Exception {
         return (Number) JMX.getAttribute(new ObjectName(SinkMetricsJmx.baseName(connector, "3") + suffix), attribute);
     }
@@ -116,16 +127,11 @@ class SinkMetricsTest extends SinkTaskFixture {
 
     @Test
     void aPartThatLandsAfterItsObjectWasDroppedCountsAsDiscarded(TestInfo test) throws Exception {
-        ControlledStore[] store = new ControlledStore[1];
-        storeWrapper = c -> {
-            store[0] = new ControlledStore(c);
-            return store[0].client();
-        };
-        restartNamed(test);
+        ControlledStore store = restartControlled(test);
         List<List<EncryptedChunk>> attempts = twoAttempts("m-late", "metrics/late");
-        java.util.concurrent.CountDownLatch gate = store[0].gate("metrics/late");
+        java.util.concurrent.CountDownLatch gate = store.gate("metrics/late");
         task.put(records(0, attempts.get(0).subList(0, 8))); // its first part is held in flight
-        ConcurrentUploadTest.until("the part's upload started", () -> store[0].startedCount() == 1);
+        ConcurrentUploadTest.until("the part's upload started", () -> store.startedCount() == 1);
         task.put(records(8, attempts.get(1).subList(0, 1))); // attempt 1's chunk 0 drops attempt 0
         assertThat(task("bytes_discarded_total")).as("the part has not landed").isZero();
         gate.countDown();
@@ -168,14 +174,9 @@ class SinkMetricsTest extends SinkTaskFixture {
 
     @Test
     void anUploadSentAgainIsARetry(TestInfo test) throws Exception {
-        ControlledStore[] store = new ControlledStore[1];
-        storeWrapper = c -> {
-            store[0] = new ControlledStore(c);
-            return store[0].client();
-        };
-        restartNamed(test);
+        ControlledStore store = restartControlled(test);
         List<SinkRecord> records = records(0, chunks("m-retry", "metrics/retry", 4000, null));
-        store[0].failNext("metrics/retry", ControlledStore.unreachable());
+        store.failNext("metrics/retry", ControlledStore.unreachable());
         task.put(records);
         assertThatThrownBy(() -> task.awaitUploads(30_000)).isInstanceOf(RetriableException.class);
         assertThat(task("retries_total")).as("not yet sent again").isZero();
